@@ -1,0 +1,49 @@
+package io.riffle.optim;
+
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Service-provider interface: how an optimizer makes itself known to {@link OptimizerRegistry}.
+ * Built-in optimizers and custom ones register the same way, by listing their provider class in
+ * {@code META-INF/services/io.riffle.optim.OptimizerProvider}.
+ */
+public interface OptimizerProvider {
+
+  /** Registry name (matched case-insensitively). */
+  String name();
+
+  /** The optimizer's own hyperparameters ({@code learning_rate} first); common ones are added. */
+  List<HyperparamSpec> hyperparams();
+
+  /** Builds an optimizer from already validated hyperparameters. */
+  Optimizer create(Hyperparams hp);
+
+  /** Convenience base: a name, the specs and a constructor reference. */
+  abstract class Base implements OptimizerProvider {
+    private final String name;
+    private final List<HyperparamSpec> specs;
+    private final Function<Hyperparams, Optimizer> factory;
+
+    protected Base(String name, List<HyperparamSpec> specs, Function<Hyperparams, Optimizer> f) {
+      this.name = name;
+      this.specs = List.copyOf(specs);
+      this.factory = f;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public List<HyperparamSpec> hyperparams() {
+      return specs;
+    }
+
+    @Override
+    public Optimizer create(Hyperparams hp) {
+      return factory.apply(hp);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package io.riffle.optim;
+
+/**
+ * Per-update scalars handed from {@link Updater#begin} to every {@link Optimizer#step} of that
+ * update. Mutable and reused so an update allocates nothing; a caller that fans one update out to
+ * shards on other threads gives each a {@link #copyTo copy}.
+ */
+public final class StepContext {
+  /** Number of per-step scalars an optimizer may precompute in {@link #aux}. */
+  public static final int AUX = 8;
+
+  /** This parameter's update count, 1 on its first update. */
+  public long t;
+
+  /** Largest count over all parameters (what the scheduler saw). */
+  public long numUpdate;
+
+  /** Base learning rate from the scheduler (before {@code lr_mult}). */
+  public double baseLr;
+
+  /** Effective learning rate: base times {@code lr_mult}. */
+  public double lr;
+
+  /** Effective weight decay: {@code wd} times {@code wd_mult}. */
+  public double wd;
+
+  /**
+   * MXNet 1.x LARS momentum correction: ratio of the base learning rates of the last two lookups (1
+   * when unknown).
+   */
+  public double momentumRatio = 1;
+
+  /** Parameter name ({@code idx2name}, else the index as a string); LARS skips biases. */
+  public String paramName = "0";
+
+  /** Noise for SGLD; null for optimizers that draw none. */
+  public GaussianSource noise;
+
+  /**
+   * Squared L2 norm of the whole parameter's weights, or NaN to let a non-row-local optimizer
+   * compute it from the arrays it is given.
+   */
+  public double weightNormSq = Double.NaN;
+
+  /** Squared L2 norm of the whole raw gradient (before rescale), or NaN, as above. */
+  public double gradNormSq = Double.NaN;
+
+  /** Per-step scalars precomputed by {@link Optimizer#beginStep}. */
+  public final double[] aux = new double[AUX];
+
+  /** Copies every field into {@code other} (for fan-out to shards on other threads). */
+  public StepContext copyTo(StepContext other) {
+    other.t = t;
+    other.numUpdate = numUpdate;
+    other.baseLr = baseLr;
+    other.lr = lr;
+    other.wd = wd;
+    other.momentumRatio = momentumRatio;
+    other.paramName = paramName;
+    other.noise = noise;
+    other.weightNormSq = weightNormSq;
+    other.gradNormSq = gradNormSq;
+    System.arraycopy(aux, 0, other.aux, 0, AUX);
+    return other;
+  }
+}
