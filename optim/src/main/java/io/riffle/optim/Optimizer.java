@@ -122,8 +122,12 @@ public interface Optimizer {
     step(c, w, s, g, rows, n * width, width, 0);
   }
 
-  /** A new optimizer with the same hyperparameters (found again through the registry). */
+  /**
+   * A new optimizer with the same hyperparameters (found again through the registry). The very same
+   * {@link Hyperparams} is reused, so which values the user set explicitly is kept too (MXNet's
+   * learning-rate resolution depends on it).
+   */
   default Optimizer copy() {
-    return OptimizerRegistry.create(name(), hyperparams().values());
+    return OptimizerRegistry.provider(name()).create(hyperparams());
   }
 }

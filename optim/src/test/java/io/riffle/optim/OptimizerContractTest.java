@@ -168,6 +168,7 @@ class OptimizerContractTest {
           assertThat(c).isNotSameAs(o);
           assertThat(c.getClass()).isEqualTo(o.getClass());
           assertThat(c.hyperparams().values()).isEqualTo(o.hyperparams().values());
+          assertThat(c.hyperparams().explicit()).isEqualTo(o.hyperparams().explicit());
           assertThat(c.stateNames()).isEqualTo(o.stateNames());
         });
   }

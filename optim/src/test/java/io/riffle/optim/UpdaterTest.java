@@ -108,4 +108,14 @@ class UpdaterTest {
     assertThat(w.get(0)).isEqualTo((double) (float) s.master().get(0));
     assertThat(w.get(1)).isEqualTo((double) (float) s.master().get(1));
   }
+
+  @Test
+  void copiedOptimizerKeepsOneXSchedulerResolution() {
+    Optimizer v1 = OptimizerRegistry.create("sgd", Map.of("version", "1.x"));
+    LrScheduler s = factor(1.0);
+    new Updater(v1.copy(), s);
+    assertThat(s.baseLr())
+        .as("1.x sgd without explicit lr keeps the scheduler's base")
+        .isEqualTo(1.0);
+  }
 }
