@@ -38,8 +38,9 @@ import java.util.List;
  * <p>{@code momentum_correction} (MXNet 1.x, on by default there): the momentum becomes {@code mu *
  * baseLr/lastBaseLr}, the ratio of the base learning rates of the last two lookups ({@link
  * StepContext#momentumRatio}). MXNet 2.x has no such option; setting it under 2.x is a Riffle
- * extension (off by default, so 2.x defaults match MXNet). The 1.x names {@code eps} and the 1.x
- * default {@code epsilon = 0} are available as {@code epsilon} with {@code version=1.x}.
+ * extension (off by default, so 2.x defaults match MXNet). MXNet 1.x spells {@code epsilon} as
+ * {@code eps}; Riffle accepts only {@code epsilon}, whose 1.x default is 0. MXNet takes the norms
+ * in float32; Riffle takes them in double, as the reference does.
  *
  * <p>State: {@code mom} when {@code momentum != 0} (one array of the weight's length), else none.
  * The sparse step is MXNet's lazy update: untouched rows get neither momentum decay nor weight
