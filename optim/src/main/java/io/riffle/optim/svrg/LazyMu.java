@@ -20,6 +20,8 @@ package io.riffle.optim.svrg;
  * close to 1 and {@code w*} is huge, so the textbook form would cancel). For {@code lr*wd >= 1} (an
  * oscillating or collapsing map, never a sensible setting) the textbook form with {@link Math#pow}
  * is used.
+ *
+ * <p>Stateless; {@link Svrg} keeps the per-coordinate last-step counters (one int per coordinate).
  */
 public final class LazyMu {
   private LazyMu() {}

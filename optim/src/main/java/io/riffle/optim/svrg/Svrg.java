@@ -37,7 +37,9 @@ import java.util.Map;
  * momentum, schedule or changing {@code lr}/{@code wd}): an inner step touches only the coordinates
  * of the batch's examples; the {@code mu} term of every other coordinate is applied in closed form
  * ({@link LazyMu}) when the coordinate is next touched and at {@link #endEpoch}. The result equals
- * the dense run up to rounding. Any other inner optimizer has no cheap closed form and runs dense.
+ * the dense run up to rounding (float64: about 1e-15 relative; float32 weights round once per
+ * catch-up instead of once per step). Any other inner optimizer has no cheap closed form and runs
+ * dense.
  *
  * <p>If no snapshot exists yet when an epoch that would skip the pass begins (a fresh driver
  * resumed mid-cycle), the pass runs anyway: MXNet would then use its initial parameters and a zero
