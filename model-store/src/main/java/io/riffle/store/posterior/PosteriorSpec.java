@@ -41,7 +41,7 @@ public record PosteriorSpec(
 
   /** Defaults that are calibrated on ordinary data (see the calibration test). */
   public static PosteriorSpec defaults() {
-    return new PosteriorSpec(1.0, 1.0, 0.5, 0, 1_000_000, 100, 0.25, 0x5EED);
+    return new PosteriorSpec(1.0, 1.0, 0.5, 0, 1_000_000, 100, 0.1, 0x5EED);
   }
 
   public PosteriorSpec {
