@@ -59,7 +59,38 @@ public final class OptimizerRegistry {
    */
   public static Optimizer create(String name, Map<String, ?> hyperparams) {
     OptimizerProvider p = provider(name);
-    return p.create(Hyperparams.resolve(p.name(), p.hyperparams(), hyperparams));
+    return p.create(Hyperparams.resolve(p.name(), p.hyperparams(), renameV1(p, hyperparams)));
+  }
+
+  private static Map<String, ?> renameV1(OptimizerProvider p, Map<String, ?> user) {
+    Map<String, String> aliases = p.v1Aliases();
+    if (aliases.isEmpty() || aliases.keySet().stream().noneMatch(user::containsKey)) {
+      return user;
+    }
+    boolean v1 =
+        user.get("version") != null
+            && MxVersion.parse(String.valueOf(user.get("version"))) == MxVersion.V1;
+    Map<String, Object> out = new java.util.LinkedHashMap<>();
+    for (Map.Entry<String, ?> e : user.entrySet()) {
+      String canonical = aliases.get(e.getKey());
+      if (canonical == null) {
+        out.put(e.getKey(), e.getValue());
+      } else if (!v1) {
+        throw new InvalidHyperparameterException(
+            p.name()
+                + ": '"
+                + e.getKey()
+                + "' is MXNet 1.x's name; use '"
+                + canonical
+                + "' (or set version=1.x)");
+      } else if (user.containsKey(canonical)) {
+        throw new InvalidHyperparameterException(
+            p.name() + ": both '" + e.getKey() + "' and '" + canonical + "' given");
+      } else {
+        out.put(canonical, e.getValue());
+      }
+    }
+    return out;
   }
 
   /** Builds {@code name} with its defaults. */

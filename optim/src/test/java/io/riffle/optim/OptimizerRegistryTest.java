@@ -93,4 +93,20 @@ class OptimizerRegistryTest {
     assertThat(v1.hyperparams().bool("lazy_update")).isTrue();
     assertThat(OptimizerRegistry.create("sgd").hyperparams().learningRate()).isEqualTo(0.1);
   }
+
+  @Test
+  void oneXKeywordNamesAreAcceptedUnderOneXOnly() {
+    Optimizer rms =
+        OptimizerRegistry.create("rmsprop", Map.of("version", "1.x", "gamma1", 0.8, "gamma2", 0.5));
+    assertThat(rms.hyperparams().real("rho")).isEqualTo(0.8);
+    assertThat(rms.hyperparams().real("momentum")).isEqualTo(0.5);
+    assertThat(
+            OptimizerRegistry.create("adagrad", Map.of("version", "1.x", "eps", 1e-3))
+                .hyperparams()
+                .real("epsilon"))
+        .isEqualTo(1e-3);
+    assertThatThrownBy(() -> OptimizerRegistry.create("adagrad", Map.of("eps", 1e-3)))
+        .isInstanceOf(InvalidHyperparameterException.class)
+        .hasMessageContaining("'eps' is MXNet 1.x's name; use 'epsilon'");
+  }
 }

@@ -95,7 +95,7 @@ public final class AdaGrad extends AbstractOptimizer {
   /** Registers {@code "adagrad"}. */
   public static final class Provider extends OptimizerProvider.Base {
     public Provider() {
-      super("adagrad", SPECS, AdaGrad::new);
+      super("adagrad", SPECS, AdaGrad::new, java.util.Map.of("eps", "epsilon"));
     }
   }
 }

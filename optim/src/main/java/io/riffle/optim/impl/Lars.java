@@ -161,7 +161,7 @@ public final class Lars extends AbstractOptimizer {
   /** Registers {@code "lars"}. */
   public static final class Provider extends OptimizerProvider.Base {
     public Provider() {
-      super("lars", SPECS, Lars::new);
+      super("lars", SPECS, Lars::new, java.util.Map.of("eps", "epsilon"));
     }
   }
 }

@@ -133,7 +133,8 @@ public final class RmsProp extends AbstractOptimizer {
   /** Registers {@code "rmsprop"}. */
   public static final class Provider extends OptimizerProvider.Base {
     public Provider() {
-      super("rmsprop", SPECS, RmsProp::new);
+      super(
+          "rmsprop", SPECS, RmsProp::new, java.util.Map.of("gamma1", "rho", "gamma2", "momentum"));
     }
   }
 }
