@@ -45,6 +45,28 @@ public final class StepContext {
   /** Squared L2 norm of the whole raw gradient (before rescale), or NaN, as above. */
   public double gradNormSq = Double.NaN;
 
+  /**
+   * Layout of the store a step is applied to within the whole parameter: element {@code e} of a
+   * store with rows of {@code width} elements is global element {@code ((e / width) * shards +
+   * shard) * width + e % width}. Defaults describe an unsharded parameter; a sharded caller sets
+   * them before each shard's step. Keyed noise ({@link GaussianSource#gaussian(long, long)}) uses
+   * the global element, so shards draw what an unsharded model would.
+   */
+  public int shard;
+
+  /** Number of shards the parameter is split into (see {@link #shard}). */
+  public int shards = 1;
+
+  /**
+   * The global element of local element {@code e} in rows of {@code width} (see {@link #shard}).
+   */
+  public long globalElement(int e, int width) {
+    if (shards == 1) {
+      return e;
+    }
+    return ((long) (e / width) * shards + shard) * width + e % width;
+  }
+
   /** Per-step scalars precomputed by {@link Optimizer#beginStep}. */
   public final double[] aux = new double[AUX];
 
@@ -60,6 +82,8 @@ public final class StepContext {
     other.noise = noise;
     other.weightNormSq = weightNormSq;
     other.gradNormSq = gradNormSq;
+    other.shard = shard;
+    other.shards = shards;
     System.arraycopy(aux, 0, other.aux, 0, AUX);
     return other;
   }

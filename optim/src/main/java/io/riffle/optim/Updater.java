@@ -179,6 +179,8 @@ public final class Updater {
     c.noise = noise;
     c.weightNormSq = Double.NaN;
     c.gradNormSq = Double.NaN;
+    c.shard = 0;
+    c.shards = 1;
     opt.beginStep(c, globals);
     return c;
   }

@@ -2,6 +2,7 @@ package io.riffle.store.posterior;
 
 import io.riffle.optim.Precision;
 import io.riffle.optim.Store;
+import io.riffle.optim.random.CounterGaussian;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -1,7 +1,10 @@
 package io.riffle.store.replay;
 
+import io.riffle.optim.Store;
 import io.riffle.store.features.SparseVector;
 import java.util.ConcurrentModificationException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * A bounded window of the most recent hashed examples, for scheduled refinement (SVRG epochs and
@@ -73,6 +76,7 @@ public final class ReplayWindow {
   private long evicted;
   private int modCount;
   private boolean placeWraps;
+  private ExampleVisitor evictionListener;
 
   /** An empty window with {@code options}. */
   public ReplayWindow(ReplayOptions options) {
@@ -191,6 +195,16 @@ public final class ReplayWindow {
   }
 
   private void evictOldest() {
+    if (evictionListener != null) {
+      evictionListener.accept(
+          oldestSequence(),
+          indices,
+          values,
+          offsets[head],
+          lengths[head],
+          labels[head],
+          weights[head]);
+    }
     liveEntries -= lengths[head];
     head = head + 1 == offsets.length ? 0 : head + 1;
     size--;
@@ -266,6 +280,91 @@ public final class ReplayWindow {
     weights = w;
     head = 0;
     return true;
+  }
+
+  /**
+   * Sets a visitor called with each example just before it is evicted to make room (not by {@link
+   * #clear}); it must not modify the window. A posterior uses it to keep its full-data gradient
+   * exact. Null removes it.
+   */
+  public void onEvict(ExampleVisitor listener) {
+    this.evictionListener = listener;
+  }
+
+  /**
+   * The whole internal state, arrays at their current capacity and the ring's bookkeeping, for a
+   * snapshot: {@link #importState} rebuilds a window that evicts and iterates exactly as this one.
+   * Integer arrays are widened to float64 (exact).
+   */
+  public Map<String, Store> exportState() {
+    Map<String, Store> out = new LinkedHashMap<>();
+    out.put("indices", widen(indices));
+    out.put("values", Store.of(values.clone()));
+    out.put("offsets", widen(offsets));
+    out.put("lengths", widen(lengths));
+    out.put("labels", Store.of(labels.clone()));
+    out.put("weights", Store.of(weights.clone()));
+    double[] b = {
+      writePos, wrapped ? 1 : 0, firstLowSequence, liveEntries, head, size, nextSequence, evicted
+    };
+    out.put("bookkeeping", Store.of(b));
+    return out;
+  }
+
+  /** Restores {@link #exportState} (the options must be the same). */
+  public void importState(Map<String, Store> state) {
+    indices = narrow(require(state, "indices"));
+    Store v = require(state, "values");
+    values = new float[v.length()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = (float) v.get(i);
+    }
+    offsets = narrow(require(state, "offsets"));
+    lengths = narrow(require(state, "lengths"));
+    Store y = require(state, "labels");
+    labels = new double[y.length()];
+    for (int i = 0; i < labels.length; i++) {
+      labels[i] = y.get(i);
+    }
+    Store w = require(state, "weights");
+    weights = new float[w.length()];
+    for (int i = 0; i < weights.length; i++) {
+      weights[i] = (float) w.get(i);
+    }
+    Store b = require(state, "bookkeeping");
+    writePos = (int) b.get(0);
+    wrapped = b.get(1) != 0;
+    firstLowSequence = (long) b.get(2);
+    liveEntries = (long) b.get(3);
+    head = (int) b.get(4);
+    size = (int) b.get(5);
+    nextSequence = (long) b.get(6);
+    evicted = (long) b.get(7);
+    modCount++;
+  }
+
+  private static Store require(Map<String, Store> state, String k) {
+    Store s = state.get(k);
+    if (s == null) {
+      throw new IllegalArgumentException("replay window array '" + k + "' missing");
+    }
+    return s;
+  }
+
+  private static Store widen(int[] a) {
+    double[] d = new double[a.length];
+    for (int i = 0; i < a.length; i++) {
+      d[i] = a[i];
+    }
+    return Store.of(d);
+  }
+
+  private static int[] narrow(Store s) {
+    int[] a = new int[s.length()];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = (int) s.get(i);
+    }
+    return a;
   }
 
   /** Removes every example; keeps the arrays (and sequence numbering). */

@@ -58,7 +58,7 @@ class SgldChainCalibrationTest {
       xs.add(x);
       ys.add(y);
       s++;
-      double nEff = spec.effectiveN(i);
+      double nEff = i;
       double eta = spec.eta(nEff);
       for (int j = 0; j < D; j++) {
         chain.catchUp(j, s, eta, nEff);
@@ -86,7 +86,7 @@ class SgldChainCalibrationTest {
         }
       }
     }
-    double eta = spec.eta(spec.effectiveN(n));
+    double eta = spec.eta(n);
     double[] mv = new double[2];
     int covered = 0;
     double width = 0;

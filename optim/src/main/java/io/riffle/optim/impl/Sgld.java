@@ -33,9 +33,12 @@ import java.util.List;
  * is gradient descent at rate {@code lr/2} and draws no noise). With {@code T = 1} this is exactly
  * MXNet's rule.
  *
- * <p>Noise: {@link StepContext#noise}, one {@code nextGaussian()} per updated element, drawn in
- * element order (the order of the {@code k} loop), so a seeded source gives a reproducible chain. A
- * step with {@code temperature > 0} and no source fails with {@link IllegalStateException}.
+ * <p>Noise: {@link StepContext#noise}, one draw per updated element ({@link
+ * GaussianSource#gaussian(long, long)} keyed by global element and update count: a keyed source
+ * makes sharded and unsharded runs draw the same noise; a sequential source ignores the key), drawn
+ * in element order (the order of the {@code k} loop), so a seeded source gives a reproducible
+ * chain. A step with {@code temperature > 0} and no source fails with {@link
+ * IllegalStateException}.
  *
  * <p>State: none. Sparse: MXNet's SGLD is Python-only and densifies a row-sparse gradient (every
  * element then receives noise and prior decay). Riffle's lazy step, the rule applied to the touched
@@ -85,7 +88,8 @@ public final class Sgld extends AbstractOptimizer {
     for (int k = 0; k < count; k++) {
       int e = Rows.element(rows, from, width, k);
       double wv = w.get(e);
-      w.set(e, wv - half * Grad.p1(g[k], wv, r, c, wd) + scale * noise.nextGaussian());
+      double xi = noise.gaussian(ctx.globalElement(e, width), ctx.t);
+      w.set(e, wv - half * Grad.p1(g[k], wv, r, c, wd) + scale * xi);
     }
   }
 

@@ -1,4 +1,4 @@
-package io.riffle.store.posterior;
+package io.riffle.optim.random;
 
 /**
  * Counter-based N(0,1) draws: the value is a pure function of {@code (seed, a, b, c)}. A chain
