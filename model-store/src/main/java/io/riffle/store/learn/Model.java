@@ -104,7 +104,9 @@ public final class Model {
     this.posterior = spec.posterior();
     this.shards = new ModelShard[shardCount];
     for (int s = 0; s < shardCount; s++) {
-      shards[s] = new ModelShard(s, shardCount, dim, width, spec.precision(), updater, posterior);
+      shards[s] =
+          new ModelShard(
+              s, shardCount, dim, width, spec.precision(), updater, posterior, curvature(kind));
     }
     this.window = new ReplayWindow(spec.replay());
     if (posterior != null) {
@@ -116,12 +118,18 @@ public final class Model {
     this.shardRows = new int[shardCount][16];
     this.shardGrads = new double[shardCount][16 * width];
     this.shardCounts = new int[shardCount];
+    this.shardX2 = new double[shardCount][16];
     this.predictScratch = new double[width];
     this.gc = new double[width];
     this.ga = new double[width];
     this.acc = new double[width];
     this.evictMargin = new double[width];
     this.evictGrad = new double[width];
+  }
+
+  /** A typical second derivative of the kind's loss in the margin (sets SGLD step sizes). */
+  static double curvature(ModelKind kind) {
+    return kind.probabilistic() || kind.name().equals("hinge") ? 0.25 : 1.0;
   }
 
   private boolean isClassifier() {
@@ -316,19 +324,18 @@ public final class Model {
       if (shardRows[s].length < total) {
         shardRows[s] = new int[total];
         shardGrads[s] = new double[total * width];
+        shardX2[s] = new double[total];
       }
     }
   }
 
   // ------------------------------------------------------------------ posterior
 
-  private double chainEta;
   private double chainN;
-  private final double[] cvMargins = new double[2];
+  private double[][] shardX2;
 
   private void posteriorStep(SparseVector[] xs, double[] labels, double[] weights, int b) {
     long s = ++chainStep;
-    chainEta = posterior.eta(window.size() + b);
     chainN = window.size() + b;
     for (int e = 0; e < b; e++) {
       window.add(xs[e], labels[e], (float) weights[e]);
@@ -340,7 +347,7 @@ public final class Model {
       SparseVector v = xs[e];
       for (int f = 0; f < v.nnz(); f++) {
         int row = v.indices()[f];
-        chainOf(row).catchUp(row / shardCount, s, chainEta, n);
+        chainOf(row).catchUp(row / shardCount, s, n);
       }
     }
     double scale = n / b;
@@ -358,7 +365,7 @@ public final class Model {
         SgldChain c = chainOf(row);
         int local = row / shardCount;
         for (int j = 0; j < width; j++) {
-          mc[e * width + j] += v.values()[f] * c.value(local, j, s, chainEta);
+          mc[e * width + j] += v.values()[f] * c.value(local, j, s, n);
           ma[e * width + j] += v.values()[f] * c.anchorValue(local, j);
         }
       }
@@ -374,8 +381,9 @@ public final class Model {
         SgldChain c = shards[sh].chain();
         int k = shardCounts[sh]++;
         shardRows[sh][k] = local;
+        double xf = v.values()[f];
+        shardX2[sh][k] = xf * xf / b;
         for (int j = 0; j < width; j++) {
-          double xf = v.values()[f];
           c.addFullGradient(local, j, ga[j] * xf);
           shardGrads[sh][k * width + j] = scale * (gc[j] - ga[j]) * xf;
         }
@@ -385,7 +393,14 @@ public final class Model {
     for (int sh = 0; sh < shardCount; sh++) {
       // one example's hashed rows are distinct (canonical vectors), so b == 1 needs no sorting
       stepChainRows(
-          shards[sh].chain(), shardRows[sh], shardGrads[sh], shardCounts[sh], s, n, b == 1);
+          shards[sh].chain(),
+          shardRows[sh],
+          shardGrads[sh],
+          shardX2[sh],
+          shardCounts[sh],
+          s,
+          n,
+          b == 1);
     }
     if (s >= nextAnchor) {
       reanchor(s, n);
@@ -393,13 +408,20 @@ public final class Model {
   }
 
   private void stepChainRows(
-      SgldChain c, int[] rows, double[] cv, int count, long s, double n, boolean unique) {
+      SgldChain c,
+      int[] rows,
+      double[] cv,
+      double[] x2,
+      int count,
+      long s,
+      double n,
+      boolean unique) {
     if (count == 0) {
       return;
     }
     if (unique) {
       for (int k = 0; k < count; k++) {
-        c.step(rows[k], s, chainEta, n, cv, k * width);
+        c.step(rows[k], s, n, x2[k], cv, k * width);
       }
       return;
     }
@@ -417,13 +439,15 @@ public final class Model {
     while (i < count) {
       int row = rows[order[i]];
       Arrays.fill(acc, 0);
+      double sx2 = 0;
       while (i < count && rows[order[i]] == row) {
         for (int j = 0; j < width; j++) {
           acc[j] += cv[order[i] * width + j];
         }
+        sx2 += x2[order[i]];
         i++;
       }
-      c.step(row, s, chainEta, n, acc, 0);
+      c.step(row, s, n, sx2, acc, 0);
     }
   }
 
@@ -441,7 +465,7 @@ public final class Model {
     for (int f = off; f < off + nnz; f++) {
       int row = idx[f];
       SgldChain c = chainOf(row);
-      c.catchUp(row / shardCount, s, chainEta, chainN);
+      c.catchUp(row / shardCount, s, chainN);
       for (int j = 0; j < width; j++) {
         m[j] += val[f] * c.anchorValue(row / shardCount, j);
       }
@@ -458,7 +482,7 @@ public final class Model {
   /** Moves every chain's anchor to its posterior mean and rebuilds G over the window. */
   private void reanchor(long s, double n) {
     for (ModelShard sh : shards) {
-      sh.chain().reanchor(s + 1, chainEta, n);
+      sh.chain().reanchor(s + 1, n);
     }
     double[] m = new double[width];
     double[] g = new double[width];
@@ -510,7 +534,7 @@ public final class Model {
     }
     double[] mu = new double[width];
     double[] var = new double[width];
-    double eta = posterior.eta(Math.max(1, window.size()));
+    double n = Math.max(1, window.size());
     long s = chainStep;
     double[] mvLocal = new double[2];
     for (int f = 0; f < v.nnz(); f++) {
@@ -518,7 +542,7 @@ public final class Model {
       double xf = v.values()[f];
       SgldChain c = chainOf(row);
       for (int j = 0; j < width; j++) {
-        c.moments(row / shardCount, j, s, eta, mvLocal);
+        c.moments(row / shardCount, j, s, n, mvLocal);
         mu[j] += xf * mvLocal[0];
         var[j] += xf * xf * mvLocal[1];
       }
@@ -642,7 +666,6 @@ public final class Model {
     if (m.posterior != null) {
       m.window.importState(prefixed(snap.arrays(), "replay/"));
       m.chainN = m.window.size();
-      m.chainEta = m.posterior.eta(Math.max(1, m.window.size()));
     }
     m.metrics.importArrays(prefixed(snap.arrays(), "metrics/"));
     return m;

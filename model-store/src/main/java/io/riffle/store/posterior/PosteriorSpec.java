@@ -11,12 +11,15 @@ package io.riffle.store.posterior;
  *
  * <p>The window is the posterior's data: its size {@code N} grows with the stream until the
  * window's memory bound, after which old examples leave it. That bounds how certain the model may
- * become and keeps it able to follow drift. The step size follows it, {@code eta = stepScale / N},
- * so that {@code eta * N * curvature} stays well inside the stability limit as data grows.
+ * become and keeps it able to follow drift. Each row's step size follows it, {@code eta = stepScale
+ * / (lambda + N * curvature * q_row)} with {@code q_row} the row's mean squared feature value, so
+ * that a touch of the row stays well inside the stability limit as data grows (see {@link
+ * SgldChain#stepSize}).
  *
  * @param priorPrecision {@code lambda > 0}: Gaussian prior N(0, T/lambda) per weight; default 1
  * @param temperature {@code T > 0}; 1 is the Bayesian posterior; default 1
- * @param stepScale {@code c} in {@code eta = c / N}, in (0, 2]; default 0.5
+ * @param stepScale {@code c} in the step size above, in (0, 2]; default 0.1 (a typical touch
+ *     relaxes the row by about c/2 towards its conditional mean)
  * @param burnIn chain steps before the running moments start; default 100
  * @param horizon the moments forget on a horizon of {@code horizon * N} chain steps, so they track
  *     the posterior as it narrows with data; default 0.1
@@ -33,7 +36,7 @@ public record PosteriorSpec(
 
   /** Defaults, calibrated on ordinary data (see the calibration test). */
   public static PosteriorSpec defaults() {
-    return new PosteriorSpec(1.0, 1.0, 0.5, 100, 0.1, 0x5EED);
+    return new PosteriorSpec(1.0, 1.0, 0.1, 100, 0.1, 0x5EED);
   }
 
   public PosteriorSpec {
@@ -49,10 +52,5 @@ public record PosteriorSpec(
       throw new IllegalArgumentException(
           "posterior " + name + "=" + v + " is outside the allowed range " + range);
     }
-  }
-
-  /** The step size for a window of {@code n} examples. */
-  public double eta(double n) {
-    return stepScale / Math.max(1.0, n);
   }
 }

@@ -27,7 +27,8 @@ import java.util.Map;
  * weight vector near the posterior mean, and {@code G} the exact full-data gradient at the anchor,
  * kept exact as examples enter and leave the window ({@link #addFullGradient}) and rebuilt when the
  * anchor moves ({@link #reanchor}). The caller computes the bracket; this class adds {@code G} and
- * the prior and applies {@code w <- w - (eta/2) * grad U + sqrt(eta*T) * xi}.
+ * the prior and applies {@code w <- w - (eta/2) * grad U + sqrt(eta*T) * xi} with a per-row step
+ * size {@code eta} (see {@link #stepSize}).
  *
  * <p><b>Untouched rows.</b> A row no example touches feels only the prior and its constant {@code
  * G_j}: an Ornstein-Uhlenbeck process around {@code c = -G_j/lambda} with {@code a = 1 -
@@ -68,6 +69,8 @@ public final class SgldChain {
   private final Store fullGrad;
   private final Store count;
   private final Store last;
+  private final Store scale;
+  private final double curvature;
   private final double priorVar;
   private final double[] scratch = new double[2];
 
@@ -78,9 +81,18 @@ public final class SgldChain {
    * @param localRows rows owned
    * @param width elements per row
    * @param precision storage of the per-element arrays
+   * @param curvature a typical second derivative of the loss in the margin (0.25 for logistic and
+   *     softmax, 1 for squared loss): with a row's mean squared feature value it sets the row's
+   *     step size
    */
   public SgldChain(
-      PosteriorSpec spec, int shard, int shards, int localRows, int width, Precision precision) {
+      PosteriorSpec spec,
+      int shard,
+      int shards,
+      int localRows,
+      int width,
+      Precision precision,
+      double curvature) {
     this.spec = spec;
     this.shard = shard;
     this.shards = shards;
@@ -95,6 +107,8 @@ public final class SgldChain {
     this.count = Store.zeros(Precision.FLOAT64, localRows);
     this.last = Store.zeros(Precision.FLOAT64, localRows);
     this.last.fill(-1);
+    this.scale = Store.zeros(Precision.FLOAT64, localRows);
+    this.curvature = curvature;
     this.priorVar = spec.temperature() / spec.priorPrecision();
   }
 
@@ -113,6 +127,19 @@ public final class SgldChain {
     return Math.max(0, to - lo);
   }
 
+  /**
+   * The row's step size for window size {@code n}: {@code c / (lambda + n * curvature * q)}, {@code
+   * q} the mean squared feature value of the row's examples. A diagonal preconditioner (Li et al.,
+   * "Preconditioned SGLD", AAAI 2016, with a fixed rather than adaptive matrix): the stationary
+   * distribution is the same for any positive step, but the step that keeps a touch of the row
+   * stable is inversely proportional to its curvature there, and a text token counted 50 times in a
+   * message has 2,500 times the curvature of a binary feature.
+   */
+  public double stepSize(int localRow, double n) {
+    double q = scale.get(localRow);
+    return spec.stepScale() / (spec.priorPrecision() + n * curvature * (q > 0 ? q : 1));
+  }
+
   private double stationaryVar(double eta) {
     double oneMinusA = eta * spec.priorPrecision() / 2;
     return eta * spec.temperature() / (oneMinusA * (2 - oneMinusA));
@@ -126,7 +153,8 @@ public final class SgldChain {
    * The chain value of element {@code (localRow, j)} just before step {@code s} (where the gradient
    * of step {@code s} must be evaluated), including a pending catch-up. Read-only.
    */
-  public double value(int localRow, int j, long s, double eta) {
+  public double value(int localRow, int j, long s, double n) {
+    double eta = stepSize(localRow, n);
     long lastStep = (long) last.get(localRow);
     long ge = globalElement(localRow, j);
     if (lastStep < 0) {
@@ -155,14 +183,15 @@ public final class SgldChain {
    * Brings a row to the state after step {@code s - 1} (idempotent). Must precede {@link
    * #addFullGradient} on that row, because the catch-up assumes {@code G} was constant.
    */
-  public void catchUp(int localRow, long s, double eta, double n) {
+  public void catchUp(int localRow, long s, double n) {
+    double eta = stepSize(localRow, n);
     long lastStep = (long) last.get(localRow);
     double cap = Math.max(1, spec.horizon() * n);
     if (lastStep < 0) {
       // stationary start; the steps before were prior draws, so the moments start at the prior
       for (int j = 0; j < width; j++) {
         int e = localRow * width + j;
-        theta.set(e, value(localRow, j, s, eta));
+        theta.set(e, value(localRow, j, s, n));
         mean.set(e, 0);
         var.set(e, priorVar);
       }
@@ -186,7 +215,7 @@ public final class SgldChain {
         mean.set(e, m + wgt * d);
         var.set(e, (1 - wgt) * (var.get(e) + wgt * d * d) + wgt * scratch[1]);
       }
-      theta.set(e, value(localRow, j, s, eta));
+      theta.set(e, value(localRow, j, s, n));
     }
     if (kc > 0) {
       count.set(localRow, Math.min(c + kc, cap));
@@ -205,18 +234,22 @@ public final class SgldChain {
   }
 
   /**
-   * Step {@code s} for one row: catch up, then per element {@code w <- w - (eta/2) * (cv + G +
-   * lambda*w) + sqrt(eta*T)*xi}, then the moments.
+   * Step {@code s} for one row: catch up (at the row's old step size), update the row's feature
+   * scale, then per element {@code w <- w - (eta/2) * (cv + G + lambda*w) + sqrt(eta*T)*xi} with
+   * the row's new step size, then the moments.
    *
    * @param localRow the row
    * @param s this step's number (1, 2, ...; increasing)
-   * @param eta step size of this step
-   * @param n effective data size of this step (sets the moments' horizon)
+   * @param n window size of this step (sets the step size and the moments' horizon)
+   * @param x2 squared feature value of this row in this step's examples
    * @param cv the control-variate bracket per element, {@code N * (g_s(w) - g_s(anchor))}, starting
    *     at {@code off}
    */
-  public void step(int localRow, long s, double eta, double n, double[] cv, int off) {
-    catchUp(localRow, s, eta, n);
+  public void step(int localRow, long s, double n, double x2, double[] cv, int off) {
+    catchUp(localRow, s, n);
+    double q = scale.get(localRow);
+    scale.set(localRow, q == 0 ? x2 : 0.95 * q + 0.05 * x2);
+    double eta = stepSize(localRow, n);
     double lam = spec.priorPrecision();
     double noiseSd = Math.sqrt(eta * spec.temperature());
     boolean counted = s > spec.burnIn();
@@ -248,12 +281,12 @@ public final class SgldChain {
    * then rebuilds {@code G} by {@link #addFullGradient} over the whole window at the new anchor.
    * O(rows).
    */
-  public void reanchor(long s, double eta, double n) {
+  public void reanchor(long s, double n) {
     for (int r = 0; r < localRows; r++) {
       if (last.get(r) < 0) {
         continue;
       }
-      catchUp(r, s, eta, n);
+      catchUp(r, s, n);
       for (int j = 0; j < width; j++) {
         int e = r * width + j;
         anchor.set(e, count.get(r) > 0 ? mean.get(e) : theta.get(e));
@@ -287,7 +320,8 @@ public final class SgldChain {
    * (pending OU steps folded in), into {@code out[0..1]}. A never-touched row gives the prior.
    * Read-only.
    */
-  public void moments(int localRow, int j, long s, double eta, double[] out) {
+  public void moments(int localRow, int j, long s, double n, double[] out) {
+    double eta = stepSize(localRow, n);
     long lastStep = (long) last.get(localRow);
     if (lastStep < 0) {
       out[0] = 0;
@@ -321,6 +355,7 @@ public final class SgldChain {
     out.put("fullgrad", fullGrad);
     out.put("count", count);
     out.put("last", last);
+    out.put("scale", scale);
     return out;
   }
 

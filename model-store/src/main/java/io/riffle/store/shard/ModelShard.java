@@ -50,6 +50,7 @@ public final class ModelShard {
    * @param precision weight and state precision
    * @param updater the model's updater (creates this shard's state; shared, stateless for steps)
    * @param posterior SGLD chain settings, or null for none
+   * @param curvature typical loss curvature in the margin, for the chain's step sizes
    */
   public ModelShard(
       int shard,
@@ -58,7 +59,8 @@ public final class ModelShard {
       int width,
       Precision precision,
       Updater updater,
-      PosteriorSpec posterior) {
+      PosteriorSpec posterior,
+      double curvature) {
     if (shards < 1 || shard < 0 || shard >= shards) {
       throw new IllegalArgumentException("shard " + shard + " of " + shards + " is not valid");
     }
@@ -75,7 +77,7 @@ public final class ModelShard {
     this.chain =
         posterior == null
             ? null
-            : new SgldChain(posterior, shard, shards, localRows, width, precision);
+            : new SgldChain(posterior, shard, shards, localRows, width, precision, curvature);
   }
 
   /** Rows of a {@code dimension}-row model that shard {@code shard} of {@code shards} owns. */

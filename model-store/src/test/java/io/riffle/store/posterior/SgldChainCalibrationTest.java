@@ -43,7 +43,7 @@ class SgldChainCalibrationTest {
   /** Trains on {@code n} examples; returns {covered, mean interval width} on {@code m} held-out. */
   private static double[] run(int n, long seed, int m) {
     PosteriorSpec spec = PosteriorSpec.defaults();
-    SgldChain chain = new SgldChain(spec, 0, 1, D, 1, Precision.FLOAT32);
+    SgldChain chain = new SgldChain(spec, 0, 1, D, 1, Precision.FLOAT32, 0.25);
     SplitMix64 r = new SplitMix64(seed);
     List<double[]> xs = new ArrayList<>();
     List<Double> ys = new ArrayList<>();
@@ -59,10 +59,9 @@ class SgldChainCalibrationTest {
       ys.add(y);
       s++;
       double nEff = i;
-      double eta = spec.eta(nEff);
       for (int j = 0; j < D; j++) {
-        chain.catchUp(j, s, eta, nEff);
-        theta[j] = chain.value(j, 0, s, eta);
+        chain.catchUp(j, s, nEff);
+        theta[j] = chain.value(j, 0, s, nEff);
         anchor[j] = chain.anchorValue(j, 0);
       }
       double ga = sigmoid(dot(anchor, x)) - y;
@@ -70,11 +69,11 @@ class SgldChainCalibrationTest {
       for (int j = 0; j < D; j++) {
         chain.addFullGradient(j, 0, ga * x[j]);
         cv[0] = nEff * (gw - ga) * x[j];
-        chain.step(j, s, eta, nEff, cv, 0);
+        chain.step(j, s, nEff, x[j] * x[j], cv, 0);
       }
       if (i == nextAnchor) {
         nextAnchor = i + Math.max(64, i / 8);
-        chain.reanchor(s + 1, eta, nEff);
+        chain.reanchor(s + 1, nEff);
         for (int j = 0; j < D; j++) {
           anchor[j] = chain.anchorValue(j, 0);
         }
@@ -86,7 +85,6 @@ class SgldChainCalibrationTest {
         }
       }
     }
-    double eta = spec.eta(n);
     double[] mv = new double[2];
     int covered = 0;
     double width = 0;
@@ -95,7 +93,7 @@ class SgldChainCalibrationTest {
       double mu = 0;
       double v = 0;
       for (int j = 0; j < D; j++) {
-        chain.moments(j, 0, s, eta, mv);
+        chain.moments(j, 0, s, n, mv);
         mu += x[j] * mv[0];
         v += x[j] * x[j] * mv[1];
       }
