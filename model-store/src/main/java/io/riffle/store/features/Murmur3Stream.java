@@ -53,18 +53,30 @@ public final class Murmur3Stream {
    * (an unpaired surrogate becomes {@code '?'}).
    */
   public void putUtf8(CharSequence s, int from, int to) {
-    for (int i = from; i < to; i++) {
-      char c = s.charAt(i);
+    int i = from;
+    while (i < to) {
+      // fast path: block-aligned and four ASCII chars, mixed as one block
+      if (pendingBytes == 0 && to - i >= 4) {
+        char c0 = s.charAt(i);
+        char c1 = s.charAt(i + 1);
+        char c2 = s.charAt(i + 2);
+        char c3 = s.charAt(i + 3);
+        if ((c0 | c1 | c2 | c3) < 0x80) {
+          h1 = MurmurHash3.mixH1(h1, c0 | c1 << 8 | c2 << 16 | c3 << 24);
+          total += 4;
+          i += 4;
+          continue;
+        }
+      }
+      char c = s.charAt(i++);
       if (c < 0x80) {
         putByte(c);
         continue;
       }
       int cp = c;
       if (Character.isSurrogate(c)) {
-        if (Character.isHighSurrogate(c)
-            && i + 1 < to
-            && Character.isLowSurrogate(s.charAt(i + 1))) {
-          cp = Character.toCodePoint(c, s.charAt(++i));
+        if (Character.isHighSurrogate(c) && i < to && Character.isLowSurrogate(s.charAt(i))) {
+          cp = Character.toCodePoint(c, s.charAt(i++));
         } else {
           putByte('?');
           continue;
@@ -86,18 +98,35 @@ public final class Murmur3Stream {
    * {@code '?'}.
    */
   public void putUtf8Lower(CharSequence s, int from, int to) {
-    for (int i = from; i < to; i++) {
-      char c = s.charAt(i);
+    int i = from;
+    while (i < to) {
+      if (pendingBytes == 0 && to - i >= 4) {
+        char c0 = s.charAt(i);
+        char c1 = s.charAt(i + 1);
+        char c2 = s.charAt(i + 2);
+        char c3 = s.charAt(i + 3);
+        if ((c0 | c1 | c2 | c3) < 0x80) {
+          h1 =
+              MurmurHash3.mixH1(
+                  h1,
+                  asciiLower(c0)
+                      | asciiLower(c1) << 8
+                      | asciiLower(c2) << 16
+                      | asciiLower(c3) << 24);
+          total += 4;
+          i += 4;
+          continue;
+        }
+      }
+      char c = s.charAt(i++);
       if (c < 0x80) {
-        putByte(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+        putByte(asciiLower(c));
         continue;
       }
       int cp = c;
       if (Character.isSurrogate(c)) {
-        if (Character.isHighSurrogate(c)
-            && i + 1 < to
-            && Character.isLowSurrogate(s.charAt(i + 1))) {
-          cp = Character.toCodePoint(c, s.charAt(++i));
+        if (Character.isHighSurrogate(c) && i < to && Character.isLowSurrogate(s.charAt(i))) {
+          cp = Character.toCodePoint(c, s.charAt(i++));
         } else {
           putByte('?');
           continue;
@@ -105,6 +134,10 @@ public final class Murmur3Stream {
       }
       putCodePoint(Character.toLowerCase(cp));
     }
+  }
+
+  private static int asciiLower(char c) {
+    return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
   }
 
   /** Appends the UTF-8 encoding of a Unicode scalar value (not a surrogate). */

@@ -112,7 +112,30 @@ class MurmurHash3Test {
       }
       String s = new String(cs);
       int seed = rnd.nextInt();
-      assertThat(MurmurHash3.hash32(s, seed)).isEqualTo(MurmurHash3.hash32(utf8(s), seed));
+      int expected = MurmurHash3.hash32(utf8(s), seed);
+      assertThat(MurmurHash3.hash32(s, seed)).isEqualTo(expected);
+      // the stream in two pieces split at a random point, so blocks straddle the pieces
+      int cut = rnd.nextInt(0, s.length() + 1);
+      if (cut > 0 && cut < s.length() && Character.isHighSurrogate(s.charAt(cut - 1))) {
+        continue; // a split pair hashes as two '?' by design
+      }
+      Murmur3Stream h = new Murmur3Stream().reset(seed);
+      h.putUtf8(s, 0, cut);
+      h.putUtf8(s, cut, s.length());
+      assertThat(h.finish()).as("stream split at %d", cut).isEqualTo(expected);
+      h.reset(seed);
+      h.putUtf8Lower(s, 0, s.length());
+      StringBuilder lower = new StringBuilder();
+      s.codePoints()
+          .map(
+              cp ->
+                  Character.isSurrogate((char) cp) && cp < 0x10000
+                      ? '?'
+                      : Character.toLowerCase(cp))
+          .forEach(lower::appendCodePoint);
+      assertThat(h.finish())
+          .as("lower")
+          .isEqualTo(MurmurHash3.hash32(utf8(lower.toString()), seed));
     }
   }
 
