@@ -22,8 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * {@link FeatureHasher#hash} on a CTR-like example: 8 categorical fields, 4 numeric, a bag of 20
- * tokens, a 29-token text field with bigrams, two pairwise interactions and the bias (92
- * features before merging).
+ * tokens, a 29-token text field with bigrams, two pairwise interactions and the bias (92 features
+ * before merging).
  *
  * <p>Run: {@code java -jar load-tests/target/benchmarks.jar FeatureHashing}.
  */
