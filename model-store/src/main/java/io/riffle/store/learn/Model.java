@@ -46,6 +46,10 @@ import java.util.SplittableRandom;
  */
 public final class Model {
   private static final int METRICS_WINDOW = 10_000;
+
+  /** Largest margin or gradient entry a learn step accepts (see {@link #learnHashed}). */
+  public static final double MAX_MAGNITUDE = 1e15;
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String name;
@@ -198,7 +202,11 @@ public final class Model {
 
   /**
    * Learns a micro-batch of already hashed, validated examples in one optimizer step; returns the
-   * summed progressive loss.
+   * summed progressive loss. Vectors must be canonical (as {@link FeatureHasher#hash} returns them:
+   * sorted, duplicates summed); labels and weights validated ({@link ModelKind#validateLabel}).
+   *
+   * @throws IllegalArgumentException if an example gives a margin or gradient entry beyond {@link
+   *     #MAX_MAGNITUDE} (or non-finite); nothing is changed then
    */
   public double learnHashed(SparseVector[] xs, double[] labels, double[] weights, int b) {
     if (b < 1) {
@@ -207,12 +215,36 @@ public final class Model {
     ensureScratch(xs, b);
     double lossSum = 0;
     // 1. score before learning; gradient w.r.t. the margins
+    double[] losses = lossScratch(b);
     for (int e = 0; e < b; e++) {
       margins(xs[e], margins, e * width);
-      double loss =
+      losses[e] =
           kind.lossAndGradient(margins, e * width, labels[e], weights[e], dmargin, e * width);
-      lossSum += loss;
-      recordMetrics(e, labels[e], loss, weights[e]);
+    }
+    // a float feature value can still give a margin or gradient so large that a step overflows a
+    // float32 weight: such a batch is refused whole before anything changes, so no weight ever
+    // becomes NaN or infinite
+    for (int e = 0; e < b; e++) {
+      for (int j = 0; j < width; j++) {
+        double gmax = Math.abs(dmargin[e * width + j]) * maxAbs(xs[e]);
+        double z = Math.abs(margins[e * width + j]);
+        if (!(z <= MAX_MAGNITUDE) || !(gmax <= MAX_MAGNITUDE)) {
+          throw new IllegalArgumentException(
+              "example "
+                  + e
+                  + " of the batch gives a margin or gradient beyond "
+                  + MAX_MAGNITUDE
+                  + " (margin "
+                  + z
+                  + ", gradient "
+                  + gmax
+                  + "); feature values are too large");
+        }
+      }
+    }
+    for (int e = 0; e < b; e++) {
+      lossSum += losses[e];
+      recordMetrics(e, labels[e], losses[e], weights[e]);
     }
     // 2. per-shard gradient entries
     Arrays.fill(shardCounts, 0);
@@ -248,6 +280,24 @@ public final class Model {
     }
     examples += b;
     return lossSum;
+  }
+
+  private double[] lossBuf = new double[1];
+
+  private double[] lossScratch(int b) {
+    if (lossBuf.length < b) {
+      lossBuf = new double[b];
+    }
+    return lossBuf;
+  }
+
+  private static double maxAbs(SparseVector v) {
+    double m = 0;
+    float[] val = v.values();
+    for (int f = 0; f < v.nnz(); f++) {
+      m = Math.max(m, Math.abs(val[f]));
+    }
+    return m;
   }
 
   private void recordMetrics(int e, double label, double loss, double weight) {

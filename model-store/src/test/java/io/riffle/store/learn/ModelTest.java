@@ -192,4 +192,16 @@ class ModelTest {
     assertThat(coverage).isBetween(0.85, 0.97);
     assertThat(widthLate).isLessThan(widthEarly * 0.6);
   }
+
+  @Test
+  void overflowingFeatureValuesAreRefusedAndChangeNothing() {
+    Model m = new Model("m", spec("sgd", 2));
+    train(m, new Synthetic(1), 50);
+    Snapshot before = m.snapshot();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> m.learn(Map.of("f0", 1e20, "f1", 1e20), 1, 1.0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("feature values are too large");
+    assertSame(before, m.snapshot(), "after a refused example");
+  }
 }
