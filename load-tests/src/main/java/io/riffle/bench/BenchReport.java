@@ -15,7 +15,8 @@ import java.util.Map;
  * Prints Markdown tables from a JMH JSON result ({@code -rf json -rff FILE}) of {@link
  * OptimizerStepBenchmark}: ns per step and per touched row for the sparse step, ns per step, ns per
  * element and GB/s for the dense step, and {@code gc.alloc.rate.norm} (bytes allocated per step,
- * present when run with {@code -prof gc}).
+ * present when run with {@code -prof gc}); and, for {@link ModelLearnBenchmark}, ns per example,
+ * examples per second and allocation per example.
  *
  * <p>GB/s uses {@link OptimizerStepBenchmark#denseBytesPerStep} with the number of state arrays
  * taken from the optimizer itself (it is built through the registry, so every registered optimizer
@@ -42,6 +43,7 @@ public final class BenchReport {
   static void print(Object root, PrintStream out) {
     List<String> sparse = new ArrayList<>();
     List<String> dense = new ArrayList<>();
+    List<String> learn = new ArrayList<>();
     for (Object o : (List<?>) root) {
       Map<?, ?> r = (Map<?, ?>) o;
       String bench = (String) r.get("benchmark");
@@ -54,6 +56,7 @@ public final class BenchReport {
       double nsErr =
           Double.isNaN(err) ? Double.NaN : Math.abs(nsPerOp(score + err, unit) - nsPerStep);
       double alloc = allocNorm(r.get("secondaryMetrics"));
+      double[] range = rawRange(pm.get("rawData"), unit);
       String opt = String.valueOf(params.get("opt"));
       if (bench.endsWith(".sparseStep")) {
         int touched = Integer.parseInt(String.valueOf(params.get("touched")));
@@ -61,7 +64,7 @@ public final class BenchReport {
             row(
                 opt,
                 Integer.toString(touched),
-                fmt(nsPerStep) + " ± " + fmt(nsErr),
+                spread(nsPerStep, nsErr, range, 1),
                 fmt(nsPerStep / touched),
                 fmt(alloc)));
       } else if (bench.endsWith(".denseStep")) {
@@ -72,10 +75,22 @@ public final class BenchReport {
             row(
                 opt,
                 Integer.toString(s),
-                fmt(nsPerStep / 1e3) + " ± " + fmt(nsErr / 1e3),
+                spread(nsPerStep, nsErr, range, 1e3),
                 fmt(nsPerStep / OptimizerStepBenchmark.DENSE_N),
                 fmt(bytes / 1048576.0),
                 fmt(gbs),
+                fmt(alloc)));
+      } else if (bench.contains("ModelLearnBenchmark.")) {
+        Object posterior = params.get("posterior");
+        Object pool = params.get("pool");
+        learn.add(
+            row(
+                bench.substring(bench.lastIndexOf('.') + 1),
+                String.valueOf(params.get("features")),
+                posterior == null ? "-" : "true".equals(posterior) ? "SGLD" : "none",
+                pool == null ? Integer.toString(ModelLearnBenchmark.POOL) : String.valueOf(pool),
+                spread(nsPerStep, nsErr, range, 1),
+                fmt(1e9 / nsPerStep),
                 fmt(alloc)));
       }
     }
@@ -99,6 +114,47 @@ public final class BenchReport {
       dense.forEach(out::println);
       out.println();
     }
+    if (!learn.isEmpty()) {
+      out.printf(
+          Locale.ROOT,
+          "Model learn path, logistic, FTRL, 2^%d rows, one shard:%n%n",
+          ModelLearnBenchmark.BITS);
+      out.println(
+          "| benchmark | features | posterior | pool | ns/example | examples/s | alloc B/op |");
+      out.println("|---|---:|---|---:|---:|---:|---:|");
+      learn.forEach(out::println);
+      out.println();
+    }
+  }
+
+  /**
+   * {@code score ± error}, divided by {@code div}; when JMH gives no error (fewer than three
+   * iterations), {@code score (min–max)} over the measurement iterations instead.
+   */
+  private static String spread(double ns, double err, double[] range, double div) {
+    if (!Double.isNaN(err) || range == null) {
+      return fmt(ns / div) + " ± " + fmt(err / div);
+    }
+    return fmt(ns / div) + " (" + fmt(range[0] / div) + "–" + fmt(range[1] / div) + ")";
+  }
+
+  /** Smallest and largest measurement iteration in ns per op, or null without raw data. */
+  private static double[] rawRange(Object rawData, String unit) {
+    if (!(rawData instanceof List<?> forks)) {
+      return null;
+    }
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (Object f : forks) {
+      if (f instanceof List<?> its) {
+        for (Object it : its) {
+          double ns = nsPerOp(number(it), unit);
+          lo = Math.min(lo, ns);
+          hi = Math.max(hi, ns);
+        }
+      }
+    }
+    return lo <= hi ? new double[] {lo, hi} : null;
   }
 
   private static String row(String... cells) {

@@ -13,6 +13,7 @@ import io.riffle.store.features.SparseVector;
 import io.riffle.store.model.ModelKind;
 import io.riffle.store.posterior.PosteriorSpec;
 import io.riffle.store.posterior.SgldChain;
+import io.riffle.store.replay.ExampleVisitor;
 import io.riffle.store.replay.ReplayWindow;
 import io.riffle.store.shard.ModelShard;
 import io.riffle.store.snapshot.Snapshot;
@@ -78,6 +79,7 @@ public final class Model {
   private int[][] shardRows;
   private double[][] shardGrads;
   private int[] shardCounts;
+  private int[] normRows = new int[16]; // sorted copy of a shard's rows (normsOverTouchedRows)
   private final double[] predictScratch;
   private final double[] mv = new double[2];
   private final SparseVector[] one = new SparseVector[1];
@@ -88,6 +90,10 @@ public final class Model {
   private final double[] acc;
   private final double[] evictMargin;
   private final double[] evictGrad;
+  // re-anchoring scratch and visitor: fields, so a re-anchor allocates nothing
+  private final double[] anchorMargin;
+  private final double[] anchorGrad;
+  private final ExampleVisitor anchorVisitor = this::addAnchorGradient;
 
   /** A new, untrained model. */
   public Model(String name, ModelSpec spec) {
@@ -129,6 +135,8 @@ public final class Model {
     this.acc = new double[width];
     this.evictMargin = new double[width];
     this.evictGrad = new double[width];
+    this.anchorMargin = new double[width];
+    this.anchorGrad = new double[width];
   }
 
   /** A typical second derivative of the kind's loss in the margin (sets SGLD step sizes). */
@@ -328,9 +336,14 @@ public final class Model {
     }
     // weights of distinct touched rows
     for (int s = 0; s < shardCount; s++) {
-      int[] rows = Arrays.copyOf(shardRows[s], shardCounts[s]);
-      Arrays.sort(rows);
-      for (int k = 0; k < rows.length; k++) {
+      int count = shardCounts[s];
+      if (normRows.length < count) {
+        normRows = new int[Math.max(count, 2 * normRows.length)];
+      }
+      int[] rows = normRows;
+      System.arraycopy(shardRows[s], 0, rows, 0, count);
+      Arrays.sort(rows, 0, count);
+      for (int k = 0; k < count; k++) {
         if (k > 0 && rows[k] == rows[k - 1]) {
           continue;
         }
@@ -534,26 +547,29 @@ public final class Model {
     for (ModelShard sh : shards) {
       sh.chain().reanchor(s + 1, n);
     }
-    double[] m = new double[width];
-    double[] g = new double[width];
-    window.forEach(
-        (seq, idx, val, off, nnz, label, weight) -> {
-          Arrays.fill(m, 0);
-          for (int f = off; f < off + nnz; f++) {
-            int row = idx[f];
-            for (int j = 0; j < width; j++) {
-              m[j] += val[f] * chainOf(row).anchorValue(row / shardCount, j);
-            }
-          }
-          kind.lossAndGradient(m, 0, label, weight, g, 0);
-          for (int f = off; f < off + nnz; f++) {
-            int row = idx[f];
-            for (int j = 0; j < width; j++) {
-              chainOf(row).addFullGradient(row / shardCount, j, g[j] * val[f]);
-            }
-          }
-        });
+    window.forEach(anchorVisitor);
     nextAnchor = s + Math.max(64, (long) (n / 8));
+  }
+
+  /** Adds one window example's gradient at the (new) anchor to G; {@link #reanchor}'s visitor. */
+  private void addAnchorGradient(
+      long seq, int[] idx, float[] val, int off, int nnz, double label, float weight) {
+    double[] m = anchorMargin;
+    double[] g = anchorGrad;
+    Arrays.fill(m, 0);
+    for (int f = off; f < off + nnz; f++) {
+      int row = idx[f];
+      for (int j = 0; j < width; j++) {
+        m[j] += val[f] * chainOf(row).anchorValue(row / shardCount, j);
+      }
+    }
+    kind.lossAndGradient(m, 0, label, weight, g, 0);
+    for (int f = off; f < off + nnz; f++) {
+      int row = idx[f];
+      for (int j = 0; j < width; j++) {
+        chainOf(row).addFullGradient(row / shardCount, j, g[j] * val[f]);
+      }
+    }
   }
 
   // ------------------------------------------------------------------ prediction

@@ -138,6 +138,45 @@ class ModelTest {
     }
   }
 
+  @TestFactory
+  Stream<DynamicTest> learnOneWithPosteriorAllocatesNothingOnceTheWindowIsFull() {
+    return OptimizerRegistry.providers().keySet().stream()
+        .map(opt -> DynamicTest.dynamicTest(opt, () -> learnOneAllocatesNothing(opt)));
+  }
+
+  /** Steady state, across re-anchors and (for LARS, LAMB, LBSGD) the touched-row norms. */
+  private static void learnOneAllocatesNothing(String opt) {
+    // 16 KiB window, ~200 examples: the chain re-anchors every 64 steps
+    Model m = new Model("m", spec(opt, 2));
+    io.riffle.store.features.FeatureHasher h =
+        new io.riffle.store.features.FeatureHasher(m.spec().hashing());
+    Synthetic d = new Synthetic(21);
+    SparseVector[] xs = new SparseVector[256];
+    double[] ys = new double[xs.length];
+    for (int k = 0; k < xs.length; k++) {
+      d.next(true);
+      xs[k] = h.hash(d.features, new SparseVector());
+      ys[k] = d.label;
+    }
+    int[] next = {0};
+    Runnable learnNext =
+        () -> {
+          int k = next[0]++ & (xs.length - 1);
+          m.learnOne(xs[k], ys[k], 1.0);
+        };
+    while (m.window().evictedCount() == 0) {
+      learnNext.run();
+    }
+    // A real allocation (per step, or per re-anchor: about 30 per round of 2000 steps) shows in
+    // every round. A round can also count a few hundred bytes that the JVM allocates on this
+    // thread while the JIT compiles the path (none with -Xint), so one clean round suffices.
+    long fewest = Long.MAX_VALUE;
+    for (int round = 0; round < 20 && fewest > 0; round++) {
+      fewest = Math.min(fewest, io.riffle.store.features.Allocations.measure(learnNext, 2000));
+    }
+    assertThat(fewest).as("%s: fewest bytes allocated by a round of 2000 steps", opt).isZero();
+  }
+
   @Test
   void progressiveMetricsScoreBeforeLearning() {
     Model m = new Model("m", spec("ftrl", 1));
