@@ -50,8 +50,9 @@ import java.util.Map;
  * #anchorValue} and {@link #moments} may run on other threads and then see slightly stale, finite
  * values.
  *
- * <p><b>Memory.</b> Five arrays per element (chain, mean, variance, anchor, full gradient) in the
- * model's precision plus two float64 per row: 20 bytes per element + 16 per row in float32.
+ * <p><b>Memory.</b> Four arrays per element in the model's precision (chain, mean, variance,
+ * anchor), the full gradient in float64, and three float64 per row (iterate count, last step,
+ * feature scale): 24 bytes per element + 24 per row with float32 weights.
  */
 public final class SgldChain {
   private static final long KIND_START = -1;
