@@ -36,9 +36,11 @@ import java.util.SplittableRandom;
  *       row's gradient; each shard receives only its rows, summed over the batch;
  *   <li>the optimizer takes one step ({@link Updater#begin} once, then every shard applies it to
  *       its rows): so a model with S shards takes exactly the step of a model with one;
- *   <li>with a posterior, the examples enter the replay window and the SGLD chain takes one step
- *       (see {@link SgldChain}); every {@code max(64, N/8)} steps the chain's anchor moves to the
- *       posterior mean and the full-data gradient at the anchor is rebuilt over the window.
+ *   <li>the examples enter the replay window (the data of scheduled refinement, {@code
+ *       io.riffle.store.refine}, and of the posterior);
+ *   <li>with a posterior, the SGLD chain takes one step (see {@link SgldChain}); every {@code
+ *       max(64, N/8)} steps the chain's anchor moves to the posterior mean and the full-data
+ *       gradient at the anchor is rebuilt over the window.
  * </ol>
  *
  * <p><b>Threads.</b> Learning is single-threaded (the caller's, or a shard owner's in the service).
@@ -61,7 +63,7 @@ public final class Model {
   private final int shardCount;
   private final Updater updater;
   private final ModelShard[] shards;
-  private final ReplayWindow window;
+  private ReplayWindow window;
   private final PosteriorSpec posterior;
   private final ProgressiveMetrics metrics;
   private final FeatureHasher hasher;
@@ -232,6 +234,44 @@ public final class Model {
     // a float feature value can still give a margin or gradient so large that a step overflows a
     // float32 weight: such a batch is refused whole before anything changes, so no weight ever
     // becomes NaN or infinite
+    checkMagnitudes(xs, b);
+    for (int e = 0; e < b; e++) {
+      lossSum += losses[e];
+      recordMetrics(e, labels[e], losses[e], weights[e]);
+    }
+    primaryStep(xs, b);
+    // 4. posterior (which adds the examples to the window itself, before its step)
+    if (posterior != null) {
+      posteriorStep(xs, labels, weights, b);
+    } else {
+      for (int e = 0; e < b; e++) {
+        window.add(xs[e], labels[e], (float) weights[e]);
+      }
+    }
+    examples += b;
+    return lossSum;
+  }
+
+  /**
+   * Applies the optimizer step of a micro-batch to the primary weights only: no progressive
+   * metrics, no replay window, no posterior step, no example count. Promotion of a refined
+   * challenger uses it to replay the examples the live model learned while the refinement ran. Same
+   * input contract and refusal of oversized margins as {@link #learnHashed}.
+   */
+  public void replayHashed(SparseVector[] xs, double[] labels, double[] weights, int b) {
+    if (b < 1) {
+      return;
+    }
+    ensureScratch(xs, b);
+    for (int e = 0; e < b; e++) {
+      margins(xs[e], margins, e * width);
+      kind.lossAndGradient(margins, e * width, labels[e], weights[e], dmargin, e * width);
+    }
+    checkMagnitudes(xs, b);
+    primaryStep(xs, b);
+  }
+
+  private void checkMagnitudes(SparseVector[] xs, int b) {
     for (int e = 0; e < b; e++) {
       for (int j = 0; j < width; j++) {
         double gmax = Math.abs(dmargin[e * width + j]) * maxAbs(xs[e]);
@@ -250,10 +290,10 @@ public final class Model {
         }
       }
     }
-    for (int e = 0; e < b; e++) {
-      lossSum += losses[e];
-      recordMetrics(e, labels[e], losses[e], weights[e]);
-    }
+  }
+
+  /** Steps 2 and 3 of a learn step, from the margin derivatives in {@code dmargin}. */
+  private void primaryStep(SparseVector[] xs, int b) {
     // 2. per-shard gradient entries
     Arrays.fill(shardCounts, 0);
     for (int e = 0; e < b; e++) {
@@ -282,12 +322,6 @@ public final class Model {
         shards[s].applyGradients(ctx, shardRows[s], shardGrads[s], shardCounts[s]);
       }
     }
-    // 4. posterior
-    if (posterior != null) {
-      posteriorStep(xs, labels, weights, b);
-    }
-    examples += b;
-    return lossSum;
   }
 
   private double[] lossBuf = new double[1];
@@ -697,11 +731,58 @@ public final class Model {
     for (ModelShard sh : shards) {
       sh.exportArrays().forEach((k, v) -> arrays.put("shard" + sh.shard() + "/" + k, v));
     }
-    if (posterior != null) {
-      window.exportState().forEach((k, v) -> arrays.put("replay/" + k, v));
-    }
+    // every model keeps its window (refinement's data); format-1 snapshots of models without a
+    // posterior have none, and restore then starts with an empty window
+    window.exportState().forEach((k, v) -> arrays.put("replay/" + k, v));
     metrics.exportArrays().forEach((k, v) -> arrays.put("metrics/" + k, v));
     return new Snapshot(meta, arrays);
+  }
+
+  /**
+   * A deep, independent copy: weights, optimizer and updater state, posterior chain, replay window,
+   * metrics, counts and offsets. Call from the writer thread (the copy is then consistent: no step
+   * is half applied). Costs one pass over every array (O(2^bits) per array, plus the window); it is
+   * cheaper than {@link #snapshot} followed by {@link #restore}, which also converts the spec and
+   * metadata through JSON and copies element by element (see {@code RefineBenchmark}).
+   */
+  public Model copy() {
+    Model m = new Model(name, spec);
+    m.examples = examples;
+    m.chainStep = chainStep;
+    m.nextAnchor = nextAnchor;
+    m.offsets = new LinkedHashMap<>(offsets);
+    m.updater.importState(updater.exportState());
+    for (int s = 0; s < shardCount; s++) {
+      m.shards[s].copyFrom(shards[s]);
+    }
+    m.window = window.copy();
+    if (posterior != null) {
+      m.window.onEvict(m::evicted);
+    }
+    m.chainN = chainN;
+    m.metrics.importArrays(metrics.exportArrays());
+    return m;
+  }
+
+  /**
+   * Restarts the posterior chain from the current primary weights (after a refined challenger was
+   * promoted): every chain row the stream has touched moves to its primary weight, the anchor moves
+   * there too and the full-data gradient at the anchor is rebuilt over the window, and the next
+   * {@code burnIn} chain steps are not counted in the running moments. The moments themselves are
+   * kept, so predictive uncertainty does not collapse meanwhile; after the new burn-in the chain's
+   * iterates blend into them on the usual horizon. Does nothing without a posterior.
+   */
+  public void restartPosterior() {
+    if (posterior == null) {
+      return;
+    }
+    long s = chainStep;
+    double n = Math.max(1, window.size());
+    for (ModelShard sh : shards) {
+      sh.chain().restart(sh.weights(), s, n);
+    }
+    window.forEach(anchorVisitor);
+    nextAnchor = s + Math.max(64, (long) (n / 8));
   }
 
   /** Rebuilds a model from {@link #snapshot}. */
@@ -729,8 +810,9 @@ public final class Model {
     for (ModelShard sh : m.shards) {
       sh.importArrays(prefixed(snap.arrays(), "shard" + sh.shard() + "/"));
     }
-    if (m.posterior != null) {
-      m.window.importState(prefixed(snap.arrays(), "replay/"));
+    Map<String, Store> replay = prefixed(snap.arrays(), "replay/");
+    if (m.posterior != null || !replay.isEmpty()) {
+      m.window.importState(replay);
       m.chainN = m.window.size();
     }
     m.metrics.importArrays(prefixed(snap.arrays(), "metrics/"));

@@ -74,6 +74,8 @@ public final class SgldChain {
   private final double curvature;
   private final double priorVar;
   private final double[] scratch = new double[2];
+  // steps up to this one are burn-in (spec.burnIn() at the start, later moved by restart)
+  private long burnInEnd;
 
   /**
    * @param spec chain settings
@@ -111,6 +113,7 @@ public final class SgldChain {
     this.scale = Store.zeros(Precision.FLOAT64, localRows);
     this.curvature = curvature;
     this.priorVar = spec.temperature() / spec.priorPrecision();
+    this.burnInEnd = spec.burnIn();
   }
 
   /** The settings. */
@@ -124,7 +127,7 @@ public final class SgldChain {
 
   /** Number of post-burn-in steps in {@code (from, to]}. */
   private long countable(long from, long to) {
-    long lo = Math.max(from, spec.burnIn());
+    long lo = Math.max(from, burnInEnd);
     return Math.max(0, to - lo);
   }
 
@@ -253,7 +256,7 @@ public final class SgldChain {
     double eta = stepSize(localRow, n);
     double lam = spec.priorPrecision();
     double noiseSd = Math.sqrt(eta * spec.temperature());
-    boolean counted = s > spec.burnIn();
+    boolean counted = s > burnInEnd;
     double cap = Math.max(1, spec.horizon() * n);
     double cNew = count.get(localRow) + 1;
     double wgt = 1.0 / cNew;
@@ -294,6 +297,33 @@ public final class SgldChain {
         fullGrad.set(e, 0);
       }
     }
+  }
+
+  /**
+   * Restarts the chain at {@code w} (this shard's primary weights, local layout) after step {@code
+   * s}: every row the chain has touched is caught up, then its iterate and anchor set to {@code w}
+   * and {@code G} cleared (the caller rebuilds it over the window, as after {@link #reanchor}); the
+   * running moments are kept, and steps {@code s+1 .. s+burnIn} are burn-in again. Rows never
+   * touched keep reporting the prior.
+   */
+  public void restart(Store w, long s, double n) {
+    if (w.length() != theta.length()) {
+      throw new IllegalArgumentException(
+          "restart from " + w.length() + " weights; the chain holds " + theta.length());
+    }
+    for (int r = 0; r < localRows; r++) {
+      if (last.get(r) < 0) {
+        continue;
+      }
+      catchUp(r, s + 1, n);
+      for (int j = 0; j < width; j++) {
+        int e = r * width + j;
+        theta.set(e, w.get(e));
+        anchor.set(e, w.get(e));
+        fullGrad.set(e, 0);
+      }
+    }
+    burnInEnd = Math.max(burnInEnd, s + spec.burnIn());
   }
 
   /**
@@ -357,6 +387,7 @@ public final class SgldChain {
     out.put("count", count);
     out.put("last", last);
     out.put("scale", scale);
+    out.put("burnin", Store.of(new double[] {burnInEnd}));
     return out;
   }
 
@@ -364,6 +395,11 @@ public final class SgldChain {
   public void importArrays(Map<String, Store> arrays) {
     for (Map.Entry<String, Store> e : exportArrays().entrySet()) {
       Store s = arrays.get(e.getKey());
+      if (e.getKey().equals("burnin")) {
+        // absent in format-1 snapshots: the burn-in was then always the spec's
+        burnInEnd = s == null ? spec.burnIn() : (long) s.get(0);
+        continue;
+      }
       if (s == null) {
         throw new IllegalArgumentException("posterior array '" + e.getKey() + "' missing");
       }

@@ -185,6 +185,39 @@ public final class ModelShard {
     return m;
   }
 
+  /** Overwrites weights, optimizer state and chain with {@code other}'s (same layout). */
+  public void copyFrom(ModelShard other) {
+    if (other.localRows != localRows || other.width != width || other.shard != shard) {
+      throw new IllegalArgumentException(
+          "shard " + other.shard + " of another layout cannot be copied into shard " + shard);
+    }
+    copy(other.weights, weights);
+    if (!state.names().equals(other.state.names())) {
+      throw new IllegalArgumentException(
+          "optimizer state " + other.state.names() + " does not match " + state.names());
+    }
+    for (int i = 0; i < state.arrayCount(); i++) {
+      copy(other.state.array(i), state.array(i));
+    }
+    System.arraycopy(other.state.scalars(), 0, state.scalars(), 0, state.scalars().length);
+    if (state.master() != null) {
+      copy(other.state.master(), state.master());
+    }
+    if (chain != null) {
+      chain.importArrays(other.chain.exportArrays());
+    }
+  }
+
+  private static void copy(Store from, Store to) {
+    if (from instanceof Store.F32 f && to instanceof Store.F32 t) {
+      System.arraycopy(f.array(), 0, t.array(), 0, f.length());
+    } else if (from instanceof Store.F64 f && to instanceof Store.F64 t) {
+      System.arraycopy(f.array(), 0, t.array(), 0, f.length());
+    } else {
+      to.copyFrom(from);
+    }
+  }
+
   /** Weights, optimizer state and chain by name (live), for a snapshot. */
   public Map<String, Store> exportArrays() {
     Map<String, Store> out = new LinkedHashMap<>();
@@ -201,7 +234,21 @@ public final class ModelShard {
 
   /** Restores {@link #exportArrays} of an identical layout. */
   public void importArrays(Map<String, Store> arrays) {
+    if (chain != null) {
+      // the chain reads its own arrays (it tolerates the scalar that format-1 snapshots lack)
+      Map<String, Store> c = new LinkedHashMap<>();
+      arrays.forEach(
+          (k, v) -> {
+            if (k.startsWith("chain/")) {
+              c.put(k.substring("chain/".length()), v);
+            }
+          });
+      chain.importArrays(c);
+    }
     for (Map.Entry<String, Store> e : exportArrays().entrySet()) {
+      if (e.getKey().startsWith("chain/")) {
+        continue;
+      }
       Store s = arrays.get(e.getKey());
       if (s == null) {
         throw new IllegalArgumentException(
