@@ -1,0 +1,437 @@
+package io.riffle.store.refine;
+
+import io.riffle.optim.Optimizer;
+import io.riffle.optim.OptimizerRegistry;
+import io.riffle.optim.ParamState;
+import io.riffle.optim.Store;
+import io.riffle.optim.Updater;
+import io.riffle.optim.svrg.Batches;
+import io.riffle.optim.svrg.FullGradientAggregator;
+import io.riffle.optim.svrg.InJvmFullGradientAggregator;
+import io.riffle.optim.svrg.Svrg;
+import io.riffle.store.learn.Model;
+import io.riffle.store.model.ModelKind;
+import io.riffle.store.replay.ReplayWindow;
+import io.riffle.store.shard.ModelShard;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * One refinement job: a champion/challenger round over a model's replay window.
+ *
+ * <p>Call order: {@link #prepare} on the live model's writer thread (it takes a consistent {@link
+ * Model#copy()}, the window included, and remembers where the window stood), then {@link #run} on
+ * any thread, once. {@code run} reads and writes only the copy, so the live model keeps learning
+ * meanwhile and is never touched; a diverging run ends {@link RefineStatus#FAILED} with no
+ * challenger.
+ *
+ * <p>The copy's window is split into the training part (all but the newest {@code holdout}
+ * fraction) and the held-back tail. The method optimises the rows the training part touches (see
+ * {@link TrainingSet}; rows it never touches keep their live weights), starting from the live
+ * weights:
+ *
+ * <ul>
+ *   <li>{@code svrg}: {@link Svrg} epochs with {@code rescale_grad = 1/batchSize}; the full
+ *       gradient {@code mu} at the snapshot is computed by {@code parallelism} participants over
+ *       slices of the batch plan and combined by an {@link InJvmFullGradientAggregator}; with plain
+ *       SGD the inner step applies {@code mu} lazily (O(nnz) per step, {@link
+ *       io.riffle.optim.svrg.LazyMu}).
+ *   <li>{@code lbfgs}: full-batch L-BFGS on {@code mean weighted loss + (l2/2)|w|^2}, OWL-QN when
+ *       {@code l1 > 0} (see {@link Lbfgs}).
+ *   <li>any registered optimizer: {@code epochs} passes over the training part in window order, one
+ *       sparse step per {@code batchSize} examples (summed gradients, as the live learn path). The
+ *       live model's own optimizer with no parameters given continues from the live state.
+ * </ul>
+ *
+ * <p>Memory: the model copy (every array once, plus the window), plus O(active coordinates) per
+ * method ({@code 2m + 6} vectors for L-BFGS; five vectors plus {@code 2 * parallelism + 1} for the
+ * full-gradient pass for SVRG).
+ */
+public final class RefineJob {
+  private final Model copy;
+  private final RefineSpec spec;
+  private final long startSequence;
+  private final long liveExamples;
+  private boolean ran;
+
+  private RefineJob(Model copy, RefineSpec spec, long startSequence, long liveExamples) {
+    this.copy = copy;
+    this.spec = spec;
+    this.startSequence = startSequence;
+    this.liveExamples = liveExamples;
+  }
+
+  /** Takes the copy. Call on {@code live}'s writer thread. */
+  public static RefineJob prepare(Model live, RefineSpec spec) {
+    Model c = live.copy();
+    return new RefineJob(c, spec, c.window().nextSequence(), live.examples());
+  }
+
+  /** {@link #prepare} then {@link #run}, for a caller that owns the model's only thread. */
+  public static RefineResult refine(Model live, RefineSpec spec) {
+    return prepare(live, spec).run();
+  }
+
+  /** The spec. */
+  public RefineSpec spec() {
+    return spec;
+  }
+
+  /** Runs the job (once). Any thread. */
+  public synchronized RefineResult run() {
+    if (ran) {
+      throw new IllegalStateException("a refinement job runs once");
+    }
+    ran = true;
+    long t0 = System.nanoTime();
+    ReplayWindow w = copy.window();
+    double frac = spec.holdout() != null ? spec.holdout() : w.options().holdoutFraction();
+    int size = w.size();
+    int holdout = (int) Math.floor(size * frac);
+    int train = size - holdout;
+    if (holdout == 0 || train == 0) {
+      return failed(
+          "the window holds "
+              + size
+              + " examples: "
+              + train
+              + " to train on and "
+              + holdout
+              + " held back (holdout fraction "
+              + frac
+              + "); both must be > 0",
+          train,
+          holdout,
+          0,
+          t0,
+          Double.NaN);
+    }
+    double liveLoss = holdoutLoss(copy, train, size);
+    TrainingSet set = TrainingSet.of(w, 0, train, copy.kind());
+    double[] weights = gather(copy, set);
+    long steps;
+    try {
+      steps =
+          switch (spec.method()) {
+            case RefineSpec.SVRG -> svrg(set, weights);
+            case RefineSpec.LBFGS -> lbfgs(set, weights);
+            default -> optimizerEpochs(set, weights);
+          };
+    } catch (Diverged e) {
+      return failed(e.getMessage(), train, holdout, e.steps, t0, liveLoss);
+    }
+    String bad = checkWeights(weights);
+    if (bad != null) {
+      return failed(spec.method() + " diverged: " + bad, train, holdout, steps, t0, liveLoss);
+    }
+    scatter(copy, set, weights);
+    double challengerLoss = holdoutLoss(copy, train, size);
+    boolean better = Double.isFinite(challengerLoss) && challengerLoss < liveLoss;
+    String msg =
+        String.format(
+            java.util.Locale.ROOT,
+            "%s over %d examples (%d coordinates): held-back loss %.6f -> %.6f on %d examples",
+            spec.method(),
+            train,
+            set.dimension(),
+            liveLoss,
+            challengerLoss,
+            holdout);
+    if (!Double.isFinite(challengerLoss)) {
+      return failed(msg, train, holdout, steps, t0, liveLoss);
+    }
+    return new RefineResult(
+        better ? RefineStatus.PROMOTABLE : RefineStatus.REJECTED,
+        spec.method(),
+        copy,
+        liveLoss,
+        challengerLoss,
+        train,
+        holdout,
+        startSequence,
+        liveExamples,
+        steps,
+        (System.nanoTime() - t0) / 1_000_000,
+        msg);
+  }
+
+  private RefineResult failed(
+      String msg, int train, int holdout, long steps, long t0, double liveLoss) {
+    return new RefineResult(
+        RefineStatus.FAILED,
+        spec.method(),
+        null,
+        liveLoss,
+        Double.POSITIVE_INFINITY,
+        train,
+        holdout,
+        startSequence,
+        liveExamples,
+        steps,
+        (System.nanoTime() - t0) / 1_000_000,
+        msg);
+  }
+
+  // ------------------------------------------------------------------ methods
+
+  private long svrg(TrainingSet set, double[] weights) {
+    int dim = set.dimension();
+    int b = spec.batchSize();
+    Map<String, Object> hp = Svrg.innerHyperparams(spec.optimizerParams(), b, 1);
+    Optimizer inner = OptimizerRegistry.create(spec.optimizer(), hp);
+    Updater up = new Updater(inner);
+    Store.F64 w = Store.of(weights);
+    ParamState st = up.createState(w);
+    boolean lazy = inner.name().equals("sgd") && inner.hyperparams().real("momentum") == 0;
+    Svrg svrg = new Svrg(up, set, Svrg.Options.of(b, spec.updateFreq()).withLazy(lazy));
+    Batches plan = svrg.batches();
+    int participants = Math.min(spec.parallelism(), plan.count());
+    double[] snapshot = new double[dim];
+    double[] mu = new double[dim];
+    double[][] partial = new double[participants][dim];
+    FullGradientAggregator agg = new InJvmFullGradientAggregator(participants);
+    ExecutorService pool = participants > 1 ? Executors.newFixedThreadPool(participants) : null;
+    long steps = 0;
+    try {
+      for (int e = 0; e < spec.epochs(); e++) {
+        if (e % spec.updateFreq() == 0) {
+          System.arraycopy(weights, 0, snapshot, 0, dim);
+          fullGradient(set, plan, snapshot, partial, agg, pool, mu);
+          svrg.importState(new Svrg.SvrgState(true, snapshot, mu));
+        }
+        for (int k = 0, n = plan.count(); k < n; k++) {
+          int[] ex = plan.batch(k);
+          svrg.innerStep(w, st, ex, ex.length);
+          steps++;
+        }
+        svrg.endEpoch(w, st);
+        String bad = checkWeights(weights);
+        if (bad != null) {
+          throw new Diverged("svrg diverged in epoch " + e + ": " + bad, steps);
+        }
+      }
+    } finally {
+      if (pool != null) {
+        pool.shutdownNow();
+      }
+    }
+    return steps;
+  }
+
+  /**
+   * {@code mu = sum over the plan's batches of G_b(w~) / (K - p/B)} (OPTIMIZERS.md 6.3, textbook
+   * reset), by {@code D} participants over contiguous slices of the plan. Each pushes its partial
+   * sum scaled by {@code D / (K - p/B)} under {@code "weight_full"}; the aggregator's {@code S / D}
+   * is then exactly {@code mu}. Pushes run on the pool and pulls on this thread, so the round
+   * completes even on a pool narrower than {@code D}.
+   */
+  private static void fullGradient(
+      TrainingSet set,
+      Batches plan,
+      double[] at,
+      double[][] partial,
+      FullGradientAggregator agg,
+      ExecutorService pool,
+      double[] mu) {
+    int d = partial.length;
+    int k = plan.count();
+    double scale = d / plan.effectiveBatches();
+    String key = FullGradientAggregator.fullKey("weight");
+    List<Runnable> tasks = new ArrayList<>(d);
+    for (int p = 0; p < d; p++) {
+      final int participant = p;
+      final int from = (int) ((long) k * p / d);
+      final int to = (int) ((long) k * (p + 1) / d);
+      tasks.add(
+          () -> {
+            double[] acc = partial[participant];
+            java.util.Arrays.fill(acc, 0);
+            double[] ms = new double[set.width()];
+            double[] gs = new double[set.width()];
+            for (int bi = from; bi < to; bi++) {
+              for (int i : plan.batch(bi)) {
+                set.addGradients(at, i, i + 1, acc, ms, gs);
+              }
+            }
+            for (int c = 0; c < acc.length; c++) {
+              acc[c] *= scale;
+            }
+            agg.push(key, participant, acc);
+          });
+    }
+    if (pool == null) {
+      tasks.forEach(Runnable::run);
+    } else {
+      List<Future<?>> fs = new ArrayList<>(d);
+      for (Runnable t : tasks) {
+        fs.add(pool.submit(t));
+      }
+      for (Future<?> f : fs) {
+        try {
+          f.get();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted during the full-gradient pass", e);
+        } catch (ExecutionException e) {
+          throw new IllegalStateException("full-gradient participant failed", e.getCause());
+        }
+      }
+    }
+    for (int p = 0; p < d; p++) {
+      agg.pull(key, p, p == 0 ? mu : partial[p]);
+    }
+  }
+
+  private long lbfgs(TrainingSet set, double[] weights) {
+    final double inv = 1 / set.weightSum();
+    if (!(set.weightSum() > 0)) {
+      throw new Diverged("lbfgs: the training examples' weights sum to 0", 0);
+    }
+    final double l2 = spec.l2();
+    Lbfgs.Objective f =
+        (w, grad) -> {
+          double loss = set.lossAndGradient(w, grad) * inv;
+          double pen = 0;
+          for (int i = 0; i < w.length; i++) {
+            grad[i] = grad[i] * inv + l2 * w[i];
+            pen += w[i] * w[i];
+          }
+          return loss + 0.5 * l2 * pen;
+        };
+    Lbfgs opt = new Lbfgs(set.dimension(), spec.history());
+    Lbfgs.Outcome out = opt.minimize(f, weights, spec.l1(), spec.iterations(), spec.tolerance());
+    if (!Double.isFinite(out.value())) {
+      throw new Diverged("lbfgs: the objective at the live weights is " + out.value(), 0);
+    }
+    return out.iterations();
+  }
+
+  private long optimizerEpochs(TrainingSet set, double[] weights) {
+    Optimizer liveOpt = copy.updater().optimizer();
+    boolean continueLive = spec.method().equals(liveOpt.name()) && spec.optimizerParams().isEmpty();
+    Optimizer opt =
+        continueLive
+            ? liveOpt.copy()
+            : OptimizerRegistry.create(spec.method(), spec.optimizerParams());
+    Updater up = new Updater(opt);
+    Store.F64 w = Store.of(weights);
+    ParamState st = up.createState(w);
+    if (continueLive) {
+      gatherState(copy, set, st);
+    }
+    int n = set.examples();
+    int b = spec.batchSize();
+    int[] coords = new int[set.dimension()];
+    double[] g = new double[set.dimension()];
+    long steps = 0;
+    for (int e = 0; e < spec.epochs(); e++) {
+      for (int from = 0; from < n; from += b) {
+        int nc = set.sparseBatchGradient(weights, from, Math.min(n, from + b), coords, g);
+        up.sparseUpdate(0, w, st, coords, nc, 1, g);
+        steps++;
+      }
+      String bad = checkWeights(weights);
+      if (bad != null) {
+        throw new Diverged(spec.method() + " diverged in epoch " + e + ": " + bad, steps);
+      }
+    }
+    return steps;
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  /** Mean weighted loss of {@code m} over window positions {@code [from, to)}. */
+  static double holdoutLoss(Model m, int from, int to) {
+    ModelKind kind = m.kind();
+    int width = kind.outputs();
+    ModelShard[] shards = m.shards();
+    int s = shards.length;
+    ReplayWindow w = m.window();
+    double[] margin = new double[width];
+    double loss = 0;
+    double wsum = 0;
+    for (int p = from; p < to; p++) {
+      java.util.Arrays.fill(margin, 0);
+      int off = w.offset(p);
+      for (int f = off; f < off + w.nnz(p); f++) {
+        int row = w.indices()[f];
+        ModelShard sh = shards[row % s];
+        for (int j = 0; j < width; j++) {
+          margin[j] += w.values()[f] * sh.weight(row / s, j);
+        }
+      }
+      loss += kind.loss(margin, 0, w.label(p), w.weight(p));
+      wsum += w.weight(p);
+    }
+    return wsum > 0 ? loss / wsum : Double.NaN;
+  }
+
+  private static double[] gather(Model m, TrainingSet set) {
+    int width = set.width();
+    ModelShard[] shards = m.shards();
+    int s = shards.length;
+    double[] out = new double[set.dimension()];
+    for (int a = 0; a < set.activeRows(); a++) {
+      int row = set.row(a);
+      for (int j = 0; j < width; j++) {
+        out[a * width + j] = shards[row % s].weight(row / s, j);
+      }
+    }
+    return out;
+  }
+
+  private static void gatherState(Model m, TrainingSet set, ParamState into) {
+    int width = set.width();
+    ModelShard[] shards = m.shards();
+    int s = shards.length;
+    for (int a = 0; a < set.activeRows(); a++) {
+      int row = set.row(a);
+      ParamState from = shards[row % s].state();
+      int local = row / s;
+      for (int i = 0; i < into.arrayCount(); i++) {
+        for (int j = 0; j < width; j++) {
+          into.array(i).set(a * width + j, from.array(i).get(local * width + j));
+        }
+      }
+    }
+    System.arraycopy(shards[0].state().scalars(), 0, into.scalars(), 0, into.scalars().length);
+  }
+
+  private static void scatter(Model m, TrainingSet set, double[] weights) {
+    int width = set.width();
+    ModelShard[] shards = m.shards();
+    int s = shards.length;
+    for (int a = 0; a < set.activeRows(); a++) {
+      int row = set.row(a);
+      Store ws = shards[row % s].weights();
+      int local = row / s;
+      for (int j = 0; j < width; j++) {
+        ws.set(local * width + j, weights[a * width + j]);
+      }
+    }
+  }
+
+  /** Null if every weight is finite and within {@link Model#MAX_MAGNITUDE}, else why not. */
+  private static String checkWeights(double[] w) {
+    for (int i = 0; i < w.length; i++) {
+      if (!(Math.abs(w[i]) <= Model.MAX_MAGNITUDE)) {
+        return "coordinate " + i + " has weight " + w[i] + " (limit " + Model.MAX_MAGNITUDE + ")";
+      }
+    }
+    return null;
+  }
+
+  private static final class Diverged extends RuntimeException {
+    final long steps;
+
+    Diverged(String msg, long steps) {
+      super(msg, null, false, false);
+      this.steps = steps;
+    }
+  }
+}

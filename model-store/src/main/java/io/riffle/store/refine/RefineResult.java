@@ -1,0 +1,44 @@
+package io.riffle.store.refine;
+
+import io.riffle.store.learn.Model;
+
+/**
+ * The outcome of one {@link RefineJob}: the challenger and both losses on the held-back tail of the
+ * job's window (mean weighted loss under the model kind: {@code sum(weight_i * loss_i) /
+ * sum(weight_i)}).
+ *
+ * @param status how the job ended
+ * @param method the refinement method that ran
+ * @param challenger the refined copy (its window is the job's copy of the window), or null if
+ *     {@link RefineStatus#FAILED}
+ * @param liveLoss the live model's held-back loss when the job started
+ * @param challengerLoss the challenger's held-back loss (+infinity if failed: a refinement never
+ *     reports NaN)
+ * @param trainExamples examples refined on (window positions {@code [0, trainExamples)})
+ * @param holdoutExamples examples judged on (the newest, after the training part)
+ * @param startSequence the window's next sequence number when the job started: the live model
+ *     learned every example with a sequence number at or after it while the job ran
+ * @param liveExamplesAtStart the live model's example count when the job started
+ * @param steps inner steps (SVRG, optimizer epochs) or iterations (L-BFGS) taken
+ * @param millis wall time of {@link RefineJob#run}
+ * @param message a human-readable account (why it failed or was rejected)
+ */
+public record RefineResult(
+    RefineStatus status,
+    String method,
+    Model challenger,
+    double liveLoss,
+    double challengerLoss,
+    int trainExamples,
+    int holdoutExamples,
+    long startSequence,
+    long liveExamplesAtStart,
+    long steps,
+    long millis,
+    String message) {
+
+  /** True iff the challenger may go live: finite and strictly better on the held-back tail. */
+  public boolean promotable() {
+    return status == RefineStatus.PROMOTABLE;
+  }
+}

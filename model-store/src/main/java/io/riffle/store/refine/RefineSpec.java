@@ -1,0 +1,245 @@
+package io.riffle.store.refine;
+
+import com.fasterxml.jackson.annotation.JsonAlias;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.riffle.optim.OptimizerRegistry;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Settings of a scheduled refinement job: immutable, validated when built, JSON property names as
+ * the components below (SVRG's {@code update_freq} is also accepted under its MXNet name). A
+ * missing JSON property takes its default, so {@code {"method":"svrg"}} is a complete spec.
+ *
+ * @param method {@value #SVRG}, {@value #LBFGS}, or the name of any registered optimizer (run for
+ *     {@code epochs} plain epochs over the window with its sparse steps); default {@value #SVRG}
+ * @param epochs epochs of SVRG or of the named optimizer, {@code >= 1}; default {@value
+ *     #DEFAULT_EPOCHS}
+ * @param updateFreq SVRG: full-gradient refresh every {@code updateFreq} epochs, {@code >= 1};
+ *     default {@value #DEFAULT_UPDATE_FREQ}
+ * @param batchSize examples per inner step (SVRG) or per optimizer step, {@code >= 1}; default 1
+ * @param optimizer SVRG's inner optimizer (registry name); default {@code sgd}, the only one for
+ *     which the inner step costs O(nnz) (closed-form lazy {@code mu}, OPTIMIZERS.md 6.7)
+ * @param optimizerParams MXNet hyperparameters of the inner optimizer (SVRG) or of the named
+ *     optimizer; default for SVRG {@code {"learning_rate": 0.1}}, else the optimizer's own defaults
+ *     (for the live model's optimizer with no params given: its hyperparameters and state)
+ * @param history L-BFGS memory {@code m}, 1..1000; default {@value #DEFAULT_HISTORY}
+ * @param iterations L-BFGS iterations, {@code >= 1}; default {@value #DEFAULT_ITERATIONS}
+ * @param tolerance L-BFGS stops when the relative objective decrease or the (pseudo-)gradient norm
+ *     relative to {@code max(1, |w|)} falls below it, {@code > 0}; default {@value
+ *     #DEFAULT_TOLERANCE}
+ * @param l2 L-BFGS: L2 penalty {@code (l2/2)|w|^2} on the mean loss, {@code >= 0}; default {@value
+ *     #DEFAULT_L2}
+ * @param l1 L-BFGS: L1 penalty {@code l1*|w|_1} on the mean loss, {@code >= 0}; {@code > 0}
+ *     switches to OWL-QN; default 0
+ * @param everyExamples trigger: run after this many learned examples, 0 for never; default 0
+ * @param everySeconds trigger: run every this many seconds, 0 for never; default {@value
+ *     #DEFAULT_EVERY_SECONDS}
+ * @param holdout fraction of the window (its newest examples) held back to judge, in (0, 1), or
+ *     null for the window's own {@code holdoutFraction}
+ * @param parallelism participants of the SVRG full-gradient pass, 1..256; default {@value
+ *     #DEFAULT_PARALLELISM}
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RefineSpec(
+    String method,
+    int epochs,
+    int updateFreq,
+    int batchSize,
+    String optimizer,
+    Map<String, Object> optimizerParams,
+    int history,
+    int iterations,
+    double tolerance,
+    double l2,
+    double l1,
+    long everyExamples,
+    double everySeconds,
+    Double holdout,
+    int parallelism) {
+
+  public static final String SVRG = "svrg";
+  public static final String LBFGS = "lbfgs";
+  public static final int DEFAULT_EPOCHS = 5;
+  public static final int DEFAULT_UPDATE_FREQ = 2;
+  public static final int DEFAULT_HISTORY = 10;
+  public static final int DEFAULT_ITERATIONS = 100;
+  public static final double DEFAULT_TOLERANCE = 1e-7;
+  public static final double DEFAULT_L2 = 1e-3;
+  public static final double DEFAULT_EVERY_SECONDS = 600;
+  public static final int DEFAULT_PARALLELISM = 2;
+  public static final double DEFAULT_SVRG_LEARNING_RATE = 0.1;
+
+  /** Validates, normalises names to lower case, fills the SVRG inner learning rate. */
+  public RefineSpec {
+    method = method == null ? SVRG : method.toLowerCase(Locale.ROOT);
+    if (!method.equals(SVRG) && !method.equals(LBFGS)) {
+      if (!OptimizerRegistry.providers().containsKey(method)) {
+        throw new IllegalArgumentException(
+            "refinement method \""
+                + method
+                + "\" is unknown; expected svrg, lbfgs or a registered optimizer ("
+                + String.join(", ", OptimizerRegistry.providers().keySet())
+                + ")");
+      }
+    }
+    requireAtLeast("epochs", epochs, 1);
+    requireAtLeast("updateFreq", updateFreq, 1);
+    requireAtLeast("batchSize", batchSize, 1);
+    if (history < 1 || history > 1000) {
+      throw new IllegalArgumentException("history=" + history + " must be in [1, 1000]");
+    }
+    requireAtLeast("iterations", iterations, 1);
+    if (!(tolerance > 0) || Double.isInfinite(tolerance)) {
+      throw new IllegalArgumentException("tolerance=" + tolerance + " must be finite and > 0");
+    }
+    requireNonNegative("l2", l2);
+    requireNonNegative("l1", l1);
+    if (everyExamples < 0) {
+      throw new IllegalArgumentException(
+          "everyExamples=" + everyExamples + " must be >= 0 (0 = never)");
+    }
+    requireNonNegative("everySeconds", everySeconds);
+    if (holdout != null && !(holdout > 0 && holdout < 1)) {
+      throw new IllegalArgumentException("holdout=" + holdout + " must be in (0, 1) or absent");
+    }
+    if (parallelism < 1 || parallelism > 256) {
+      throw new IllegalArgumentException("parallelism=" + parallelism + " must be in [1, 256]");
+    }
+    optimizer = optimizer == null ? "sgd" : optimizer.toLowerCase(Locale.ROOT);
+    Map<String, Object> params =
+        new LinkedHashMap<>(optimizerParams == null ? Map.of() : optimizerParams);
+    if (method.equals(SVRG)) {
+      params.putIfAbsent("learning_rate", DEFAULT_SVRG_LEARNING_RATE);
+      // built once so a bad inner hyperparameter fails here with the optimizer's own message
+      OptimizerRegistry.create(optimizer, params);
+    } else if (!method.equals(LBFGS)) {
+      OptimizerRegistry.create(method, params);
+    }
+    optimizerParams = Map.copyOf(params);
+  }
+
+  private static void requireAtLeast(String name, long v, long min) {
+    if (v < min) {
+      throw new IllegalArgumentException(name + "=" + v + " must be >= " + min);
+    }
+  }
+
+  private static void requireNonNegative(String name, double v) {
+    if (!(v >= 0) || Double.isInfinite(v)) {
+      throw new IllegalArgumentException(name + "=" + v + " must be finite and >= 0");
+    }
+  }
+
+  /** A spec of {@code method} with every other setting at its default. */
+  public static RefineSpec of(String method) {
+    return fromJson(
+        method, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+  }
+
+  /** JSON creator: missing properties take their defaults. */
+  @JsonCreator
+  public static RefineSpec fromJson(
+      @JsonProperty("method") String method,
+      @JsonProperty("epochs") Integer epochs,
+      @JsonProperty("updateFreq") @JsonAlias("update_freq") Integer updateFreq,
+      @JsonProperty("batchSize") @JsonAlias("batch_size") Integer batchSize,
+      @JsonProperty("optimizer") String optimizer,
+      @JsonProperty("optimizerParams") Map<String, Object> optimizerParams,
+      @JsonProperty("history") Integer history,
+      @JsonProperty("iterations") Integer iterations,
+      @JsonProperty("tolerance") Double tolerance,
+      @JsonProperty("l2") Double l2,
+      @JsonProperty("l1") Double l1,
+      @JsonProperty("everyExamples") Long everyExamples,
+      @JsonProperty("everySeconds") Double everySeconds,
+      @JsonProperty("holdout") Double holdout,
+      @JsonProperty("parallelism") Integer parallelism) {
+    return new RefineSpec(
+        method,
+        epochs == null ? DEFAULT_EPOCHS : epochs,
+        updateFreq == null ? DEFAULT_UPDATE_FREQ : updateFreq,
+        batchSize == null ? 1 : batchSize,
+        optimizer,
+        optimizerParams,
+        history == null ? DEFAULT_HISTORY : history,
+        iterations == null ? DEFAULT_ITERATIONS : iterations,
+        tolerance == null ? DEFAULT_TOLERANCE : tolerance,
+        l2 == null ? DEFAULT_L2 : l2,
+        l1 == null ? 0.0 : l1,
+        everyExamples == null ? 0L : everyExamples,
+        everySeconds == null ? DEFAULT_EVERY_SECONDS : everySeconds,
+        holdout,
+        parallelism == null ? DEFAULT_PARALLELISM : parallelism);
+  }
+
+  /** This spec with other optimizer parameters (of the inner or the named optimizer). */
+  public RefineSpec withOptimizerParams(Map<String, Object> params) {
+    return new RefineSpec(
+        method,
+        epochs,
+        updateFreq,
+        batchSize,
+        optimizer,
+        params,
+        history,
+        iterations,
+        tolerance,
+        l2,
+        l1,
+        everyExamples,
+        everySeconds,
+        holdout,
+        parallelism);
+  }
+
+  /** This spec with L-BFGS's penalties. */
+  public RefineSpec withPenalties(double newL2, double newL1) {
+    return new RefineSpec(
+        method,
+        epochs,
+        updateFreq,
+        batchSize,
+        optimizer,
+        optimizerParams,
+        history,
+        iterations,
+        tolerance,
+        newL2,
+        newL1,
+        everyExamples,
+        everySeconds,
+        holdout,
+        parallelism);
+  }
+
+  /** This spec with {@code epochs}. */
+  public RefineSpec withEpochs(int n) {
+    return new RefineSpec(
+        method,
+        n,
+        updateFreq,
+        batchSize,
+        optimizer,
+        optimizerParams,
+        history,
+        iterations,
+        tolerance,
+        l2,
+        l1,
+        everyExamples,
+        everySeconds,
+        holdout,
+        parallelism);
+  }
+
+  /** True if the named-optimizer method is in use (neither SVRG nor L-BFGS). */
+  @JsonIgnore
+  public boolean isOptimizerEpochs() {
+    return !method.equals(SVRG) && !method.equals(LBFGS);
+  }
+}

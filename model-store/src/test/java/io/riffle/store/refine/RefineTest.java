@@ -1,0 +1,231 @@
+package io.riffle.store.refine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.riffle.optim.Store;
+import io.riffle.store.features.HashingSpec;
+import io.riffle.store.learn.Model;
+import io.riffle.store.learn.ModelSpec;
+import io.riffle.store.model.ModelKindSpec;
+import io.riffle.store.posterior.PosteriorSpec;
+import io.riffle.store.shard.ModelShard;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RefineTest {
+  private static final int N = 4000;
+
+  private static ModelSpec ftrl(int shards) {
+    return ModelSpec.of(ModelKindSpec.of("logistic"))
+        .withHashing(HashingSpec.defaults().withBits(18))
+        .withShards(shards)
+        .withOptimizer("ftrl", Map.of());
+  }
+
+  private static Model trained(ModelSpec spec, long seed, boolean sparseTruth, int n) {
+    Model m = new Model("m", spec);
+    Stream s = new Stream(seed, sparseTruth);
+    for (int i = 0; i < n; i++) {
+      s.next();
+      m.learn(s.features, s.label, 1.0);
+    }
+    return m;
+  }
+
+  private static double weight(Model m, int row) {
+    ModelShard[] sh = m.shards();
+    return sh[row % sh.length].weight(row / sh.length, 0);
+  }
+
+  private static Store[] weightsOf(Model m) {
+    Store[] out = new Store[m.shards().length * 3];
+    for (int s = 0; s < m.shards().length; s++) {
+      out[3 * s] = m.shards()[s].weights().copy();
+      out[3 * s + 1] = m.shards()[s].state().array(0).copy();
+      out[3 * s + 2] = m.shards()[s].state().array(1).copy();
+    }
+    return out;
+  }
+
+  @Test
+  void svrgAndLbfgsShouldBeatOnlineFtrlOnTheHeldBackTail() {
+    Model live = trained(ftrl(2), 7, true, N);
+    RefineResult svrg =
+        RefineJob.refine(
+            live,
+            RefineSpec.of("svrg").withOptimizerParams(Map.of("learning_rate", 0.1, "wd", 1e-3)));
+    RefineResult lbfgs = RefineJob.refine(live, RefineSpec.of("lbfgs"));
+    RefineResult adagrad = RefineJob.refine(live, RefineSpec.of("adagrad").withEpochs(3));
+    for (RefineResult r : new RefineResult[] {svrg, lbfgs, adagrad}) {
+      System.out.printf(
+          "%-8s %s; status %s, %d steps, %d ms%n",
+          r.method(), r.message(), r.status(), r.steps(), r.millis());
+    }
+    assertThat(svrg.trainExamples()).isEqualTo(N - N / 10);
+    assertThat(svrg.holdoutExamples()).isEqualTo(N / 10);
+    assertThat(svrg.promotable()).isTrue();
+    assertThat(svrg.challengerLoss()).isLessThan(svrg.liveLoss());
+    assertThat(lbfgs.promotable()).isTrue();
+    assertThat(lbfgs.challengerLoss()).isLessThan(lbfgs.liveLoss());
+    assertThat(adagrad.status()).isNotEqualTo(RefineStatus.FAILED);
+    // both refine towards the same optimum: their held-back losses are close
+    assertThat(Math.abs(svrg.challengerLoss() - lbfgs.challengerLoss())).isLessThan(0.02);
+  }
+
+  @Test
+  void divergingRefinementShouldNotBePromotableAndLeaveTheLiveModelBitIdentical() {
+    Model live = trained(ftrl(2), 11, false, 2000);
+    Store[] before = weightsOf(live);
+    long examples = live.examples();
+    RefineResult r =
+        RefineJob.refine(
+            live, RefineSpec.of("svrg").withOptimizerParams(Map.of("learning_rate", 1e12)));
+    System.out.printf("huge lr: %s; %s%n", r.status(), r.message());
+    assertThat(r.promotable()).isFalse();
+    assertThat(r.challengerLoss()).isNotNaN();
+    assertThatThrownBy(() -> Promotion.promote(live, r)).isInstanceOf(IllegalStateException.class);
+    Store[] after = weightsOf(live);
+    for (int i = 0; i < before.length; i++) {
+      assertThat(after[i].bitEquals(before[i])).isTrue();
+    }
+    assertThat(live.examples()).isEqualTo(examples);
+
+    // squared loss with a huge rate overflows: the job fails instead of producing NaN
+    ModelSpec sq = ftrl(1).withOptimizer("sgd", Map.of("learning_rate", 0.01));
+    sq =
+        new ModelSpec(
+            ModelKindSpec.of("squared"),
+            sq.hashing(),
+            1,
+            "sgd",
+            Map.of("learning_rate", 0.01),
+            null,
+            null,
+            null,
+            null,
+            null);
+    Model reg = new Model("r", sq);
+    Stream s = new Stream(3, false);
+    for (int i = 0; i < 1000; i++) {
+      s.next();
+      reg.learn(s.features, s.label * 3, 1.0);
+    }
+    Store w0 = reg.shards()[0].weights().copy();
+    RefineResult f =
+        RefineJob.refine(
+            reg, RefineSpec.of("sgd").withOptimizerParams(Map.of("learning_rate", 1e6)));
+    System.out.printf("squared, huge lr: %s; %s%n", f.status(), f.message());
+    assertThat(f.status()).isEqualTo(RefineStatus.FAILED);
+    assertThat(f.challenger()).isNull();
+    assertThat(reg.shards()[0].weights().bitEquals(w0)).isTrue();
+  }
+
+  @Test
+  void promotionShouldReplayTheExamplesLearnedDuringTheJob() {
+    ModelSpec spec = ftrl(2);
+    Model live = trained(spec, 5, true, N);
+    RefineJob job = RefineJob.prepare(live, RefineSpec.of("lbfgs"));
+    // the live model keeps learning while the job runs; "novel" appears only now
+    Stream s = new Stream(99, false);
+    for (int i = 0; i < 50; i++) {
+      s.next();
+      s.features.put("novel", 1.0);
+      live.learn(s.features, 1.0, 1.0);
+    }
+    RefineResult r = job.run();
+    assertThat(r.promotable()).isTrue();
+    int novel = Stream.row(spec.hashing(), "novel");
+    assertThat(weight(r.challenger(), novel)).isZero();
+    assertThat(weight(live, novel)).isNotZero();
+
+    Model promoted = Promotion.promote(live, r);
+    System.out.printf(
+        "promoted: examples %d (live %d), novel weight %.4f (live %.4f)%n",
+        promoted.examples(), live.examples(), weight(promoted, novel), weight(live, novel));
+    assertThat(promoted.examples()).isEqualTo(live.examples()).isEqualTo(N + 50);
+    assertThat(weight(promoted, novel)).isPositive();
+    assertThat(promoted.window().size()).isEqualTo(live.window().size());
+    assertThat(promoted.updater().numUpdate()).isEqualTo(live.updater().numUpdate());
+    // the promoted model keeps learning from where it is: a refined row is not snapped back
+    int f0 = Stream.row(spec.hashing(), Stream.name(0));
+    double before = weight(promoted, f0);
+    promoted.learn(Map.of(Stream.name(0), 1.0), 1.0, 1.0);
+    assertThat(Math.abs(weight(promoted, f0) - before)).isLessThan(0.1);
+  }
+
+  @Test
+  void promotionShouldRestartThePosteriorFromTheRefinedWeights() {
+    ModelSpec spec = ftrl(2).withPosterior(PosteriorSpec.defaults());
+    Model live = trained(spec, 21, true, N);
+    RefineResult r = RefineJob.refine(live, RefineSpec.of("lbfgs"));
+    assertThat(r.promotable()).isTrue();
+    Model promoted = Promotion.promote(live, r);
+    Stream s = new Stream(4, false).next();
+    var p = promoted.predict(s.features, 16, new double[] {0.1, 0.9}, false, 1);
+    assertThat(p.outputs()[0]).isBetween(0.0, 1.0);
+    assertThat(p.uncertainty().get(0).std()).isPositive().isFinite();
+    for (int i = 0; i < 200; i++) {
+      promoted.learn(s.next().features, s.label, 1.0);
+    }
+    assertThat(promoted.examples()).isEqualTo(N + 200);
+  }
+
+  @Test
+  void owlqnShouldGiveExactZerosForIrrelevantFeatures() {
+    ModelSpec spec = ftrl(1);
+    Model live = trained(spec, 13, true, N);
+    RefineResult r = RefineJob.refine(live, RefineSpec.of("lbfgs").withPenalties(0, 0.01));
+    assertThat(r.status()).isNotEqualTo(RefineStatus.FAILED);
+    Model c = r.challenger();
+    int zeros = 0;
+    int relevantNonZero = 0;
+    for (int k = 0; k < Stream.POOL; k++) {
+      double w = weight(c, Stream.row(spec.hashing(), Stream.name(k)));
+      if (k % 2 == 1 && w == 0.0) {
+        zeros++;
+      }
+      if (k % 2 == 0 && w != 0.0) {
+        relevantNonZero++;
+      }
+      if (k < 6) {
+        System.out.printf(
+            "  %s true %.1f owl-qn %.4f%n", Stream.name(k), new Stream(13, true).trueW[k], w);
+      }
+    }
+    System.out.printf(
+        "owl-qn l1=0.01: %d of 50 irrelevant exactly 0, %d of 50 relevant non-zero; %s%n",
+        zeros, relevantNonZero, r.message());
+    assertThat(zeros).isGreaterThanOrEqualTo(45);
+    assertThat(relevantNonZero).isEqualTo(50);
+  }
+
+  @Test
+  void specShouldRoundTripThroughJsonWithDefaults() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    RefineSpec min = json.readValue("{\"method\":\"svrg\"}", RefineSpec.class);
+    assertThat(min).isEqualTo(RefineSpec.of("svrg"));
+    assertThat(min.optimizer()).isEqualTo("sgd");
+    assertThat(min.optimizerParams()).containsEntry("learning_rate", 0.1);
+    assertThat(min.updateFreq()).isEqualTo(RefineSpec.DEFAULT_UPDATE_FREQ);
+    RefineSpec full =
+        json.readValue(
+            "{\"method\":\"LBFGS\",\"history\":5,\"l1\":0.1,\"update_freq\":3,"
+                + "\"everyExamples\":10000,\"holdout\":0.2}",
+            RefineSpec.class);
+    assertThat(full.method()).isEqualTo("lbfgs");
+    assertThat(full.updateFreq()).isEqualTo(3);
+    assertThat(json.readValue(json.writeValueAsString(full), RefineSpec.class)).isEqualTo(full);
+    assertThatThrownBy(() -> json.readValue("{\"method\":\"newton\"}", RefineSpec.class))
+        .hasMessageContaining("\"newton\"");
+    assertThatThrownBy(() -> json.readValue("{\"holdout\":1.5}", RefineSpec.class))
+        .hasMessageContaining("holdout=1.5");
+    assertThatThrownBy(
+            () ->
+                json.readValue(
+                    "{\"method\":\"svrg\",\"optimizerParams\":{\"learning_rate\":-1}}",
+                    RefineSpec.class))
+        .hasMessageContaining("learning_rate=-1");
+  }
+}
