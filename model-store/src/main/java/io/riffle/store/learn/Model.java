@@ -741,9 +741,10 @@ public final class Model {
   /**
    * A deep, independent copy: weights, optimizer and updater state, posterior chain, replay window,
    * metrics, counts and offsets. Call from the writer thread (the copy is then consistent: no step
-   * is half applied). Costs one pass over every array (O(2^bits) per array, plus the window); it is
-   * cheaper than {@link #snapshot} followed by {@link #restore}, which also converts the spec and
-   * metadata through JSON and copies element by element (see {@code RefineBenchmark}).
+   * is half applied). Costs one pass over every array (O(2^bits) per array, plus the window).
+   * Measured ({@code RefineBenchmark}, FTRL, logistic): 1.3 ms at 2^18 rows against 2.5 ms for
+   * {@link #snapshot} followed by {@link #restore}, and the same at 2^24 (53 vs 51 ms, both memory
+   * bound); the copy skips the JSON round trip of the spec and needs no store.
    */
   public Model copy() {
     Model m = new Model(name, spec);
