@@ -1,5 +1,7 @@
 /**
- * The Vert.x runtime: verticles, HTTP, event bus, Kafka, scheduler, metrics, configuration and the
- * main class. Filled in by the service issue.
+ * The Riffle service: {@link io.riffle.service.Main} and {@link io.riffle.service.Riffle}, the
+ * running process (Vert.x, HTTP, models, metrics). Subpackages: {@code config} (settings), {@code
+ * model} (served models, learner verticles, predictions), {@code ingest} (the one ingest path),
+ * {@code http} (router built from the contract, handlers), {@code metrics} (Micrometer meters).
  */
 package io.riffle.service;

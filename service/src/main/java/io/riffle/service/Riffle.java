@@ -1,0 +1,191 @@
+package io.riffle.service;
+
+import io.riffle.service.config.RiffleConfig;
+import io.riffle.service.http.ApiRouter;
+import io.riffle.service.http.Handlers;
+import io.riffle.service.ingest.IngestPipeline;
+import io.riffle.service.metrics.RiffleMetrics;
+import io.riffle.service.model.Local;
+import io.riffle.service.model.ModelRegistry;
+import io.riffle.service.model.PredictService;
+import io.riffle.store.snapshot.FilesystemModelStore;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Riffle: Vert.x with Micrometer metrics, the filesystem snapshot store, the models and
+ * their learners, and the HTTP server verticles (one per event loop by default). {@link #start}
+ * resolves when the server listens and every stored model is restored; {@link #shutdown} is the
+ * graceful stop (readiness false, intake closed, queues drained, final snapshots, exit).
+ */
+public final class Riffle {
+  private static final Logger LOG = LoggerFactory.getLogger(Riffle.class);
+
+  private final RiffleConfig config;
+  private final Vertx vertx;
+  private final RiffleMetrics metrics;
+  private ModelRegistry models;
+  private IngestPipeline ingest;
+  private volatile boolean ready;
+  private final AtomicInteger port = new AtomicInteger(-1);
+
+  private Riffle(RiffleConfig config) {
+    this.config = config;
+    this.metrics = new RiffleMetrics();
+    this.vertx =
+        Vertx.builder()
+            .with(
+                new VertxOptions()
+                    .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+            .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
+            .build();
+  }
+
+  /** Starts a Riffle on {@code config}. */
+  public static Future<Riffle> start(RiffleConfig config) {
+    Riffle r = new Riffle(config);
+    return r.boot().map(v -> r);
+  }
+
+  private Future<Void> boot() {
+    vertx.eventBus().registerDefaultCodec(Local.class, new Local.Codec());
+    return vertx
+        .executeBlocking(() -> new FilesystemModelStore(Path.of(config.dataDir())))
+        .compose(
+            store -> {
+              models = new ModelRegistry(vertx, store, config, metrics);
+              ingest = new IngestPipeline(models, metrics, config.ingest().batchSize());
+              return models.start();
+            })
+        .compose(v -> deployHttp())
+        .onSuccess(
+            v -> {
+              ready = true;
+              if (config.adminToken() == null) {
+                LOG.warn(
+                    "no admin token (RIFFLE_ADMIN_TOKEN): admin routes are open, so the server"
+                        + " binds to {} only",
+                    config.bindHost());
+              }
+              LOG.info(
+                  "Riffle listening on http://{}:{} with {} model(s); data in {}",
+                  config.bindHost(),
+                  port.get(),
+                  models.all().size(),
+                  config.dataDir());
+            })
+        .recover(
+            e -> {
+              LOG.error("start-up failed", e);
+              return vertx.close().transform(x -> Future.failedFuture(e));
+            });
+  }
+
+  private Future<Void> deployHttp() {
+    Handlers handlers =
+        new Handlers(vertx, models, ingest, new PredictService(metrics), metrics, () -> ready);
+    int instances =
+        config.http().instances() > 0
+            ? config.http().instances()
+            : Math.max(1, 2 * Runtime.getRuntime().availableProcessors());
+    // the first instance binds (port 0 picks a free one), the rest share its port
+    return vertx
+        .deployVerticle(new HttpVerticle(handlers, config.http().port()))
+        .compose(
+            id ->
+                instances == 1
+                    ? Future.succeededFuture()
+                    : vertx.deployVerticle(
+                        () -> new HttpVerticle(handlers, port.get()),
+                        new DeploymentOptions().setInstances(instances - 1)))
+        .mapEmpty();
+  }
+
+  private final class HttpVerticle extends AbstractVerticle {
+    private final Handlers handlers;
+    private final int listenPort;
+    private HttpServer server;
+
+    HttpVerticle(Handlers handlers, int listenPort) {
+      this.handlers = handlers;
+      this.listenPort = listenPort;
+    }
+
+    @Override
+    public void start(Promise<Void> done) {
+      Router router =
+          ApiRouter.build(
+              vertx, handlers.byOperation(), config.adminToken(), config.http().maxBodyBytes());
+      server =
+          vertx.createHttpServer(
+              new HttpServerOptions()
+                  .setHost(config.bindHost())
+                  .setPort(listenPort)
+                  .setCompressionSupported(true));
+      server
+          .requestHandler(router)
+          .listen()
+          .onSuccess(
+              s -> {
+                port.compareAndSet(-1, s.actualPort());
+                done.complete();
+              })
+          .onFailure(done::fail);
+    }
+  }
+
+  /** The HTTP port the server listens on. */
+  public int port() {
+    return port.get();
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public ModelRegistry models() {
+    return models;
+  }
+
+  public RiffleMetrics metrics() {
+    return metrics;
+  }
+
+  public boolean ready() {
+    return ready;
+  }
+
+  /**
+   * Graceful stop: readiness goes false, intake is refused, every queued batch is learned, a final
+   * snapshot of each changed model is written, then Vert.x closes (HTTP servers with it).
+   */
+  public Future<Void> shutdown() {
+    ready = false;
+    ingest.close();
+    LOG.info("shutting down: intake closed, draining queues and writing final snapshots");
+    return models
+        .finalSnapshots()
+        .transform(v -> vertx.close())
+        .onComplete(v -> LOG.info("Riffle stopped"));
+  }
+
+  /** Stops without final snapshots (what a crash leaves behind; for tests). */
+  public Future<Void> halt() {
+    ready = false;
+    ingest.close();
+    return vertx.close();
+  }
+}

@@ -1,0 +1,2 @@
+/** Riffle service: http. See {@link io.riffle.service}. */
+package io.riffle.service.http;

@@ -1,0 +1,2 @@
+/** Riffle service: ingest. See {@link io.riffle.service}. */
+package io.riffle.service.ingest;

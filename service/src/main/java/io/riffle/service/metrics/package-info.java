@@ -1,0 +1,2 @@
+/** Riffle service: metrics. See {@link io.riffle.service}. */
+package io.riffle.service.metrics;

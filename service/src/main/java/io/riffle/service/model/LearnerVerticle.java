@@ -1,0 +1,262 @@
+package io.riffle.service.model;
+
+import io.micrometer.core.instrument.Timer;
+import io.riffle.api.ApiException;
+import io.riffle.api.Problem;
+import io.riffle.api.ProblemType;
+import io.riffle.service.metrics.RiffleMetrics;
+import io.riffle.store.features.SparseVector;
+import io.riffle.store.learn.Model;
+import io.riffle.store.snapshot.ModelStore;
+import io.riffle.store.snapshot.Snapshot;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single writer of one model: a worker verticle whose event-bus consumer receives, in order,
+ * the model's {@link LearnBatch}es and its commands (snapshot, metrics, restore, final snapshot).
+ * Vert.x delivers a worker verticle's messages one at a time, so the model is never written by two
+ * threads; predictions read it concurrently without locks.
+ *
+ * <p>Why one verticle per model and not one per shard: the library's learn step (score every
+ * example on all shards, then one optimizer step across them, then the SGLD step) is what makes a
+ * model with S shards bit-identical to one with a single shard (decision 0004). Splitting the
+ * optimizer step over shard verticles would add a cross-thread barrier per step and, on the 2-core
+ * machines Riffle is measured on, no speed-up; the seam stays {@code ModelShard}, so a clustered
+ * placement is a new learner, not a rewrite. See docs/decisions/0005.
+ */
+public final class LearnerVerticle extends AbstractVerticle {
+  private static final Logger LOG = LoggerFactory.getLogger(LearnerVerticle.class);
+
+  /** Command: write a snapshot now; replies a map with version, bytes, examples. */
+  public record SnapshotNow() {}
+
+  /** Command: progressive metrics summary, consistent with every batch queued before it. */
+  public record MetricsQuery() {}
+
+  /** Command: replace the live model by snapshot {@code version}. */
+  public record Restore(long version) {}
+
+  /** Command: final snapshot (if anything changed) before shutdown. */
+  public record FinalSnapshot() {}
+
+  private final ModelRuntime rt;
+  private final ModelStore store;
+  private final RiffleMetrics metrics;
+  private final int keep;
+  private Timer learnTimer;
+  private Timer snapshotTimer;
+  private MessageConsumer<Local> consumer;
+  private long lastPublish;
+
+  // aggregation scratch
+  private SparseVector[] gx = new SparseVector[1];
+  private double[] gl = new double[1];
+  private double[] gw = new double[1];
+
+  public LearnerVerticle(ModelRuntime rt, ModelStore store, RiffleMetrics metrics, int keep) {
+    this.rt = rt;
+    this.store = store;
+    this.metrics = metrics;
+    this.keep = keep;
+  }
+
+  @Override
+  public void start() {
+    learnTimer = metrics.learnTimer(rt.name());
+    snapshotTimer = metrics.snapshotTimer(rt.name());
+    consumer = vertx.eventBus().localConsumer(rt.learnAddress(), this::handle);
+    vertx.setPeriodic(1000, id -> maybeSnapshotByTime());
+    publish();
+  }
+
+  @Override
+  public void stop() {
+    consumer.unregister();
+  }
+
+  private void handle(Message<Local> msg) {
+    Object body = msg.body().body();
+    try {
+      if (body instanceof LearnBatch b) {
+        msg.reply(new Local(learn(b)));
+      } else if (body instanceof MetricsQuery) {
+        publish();
+        msg.reply(new Local(rt.metricsSummary));
+      } else if (body instanceof SnapshotNow) {
+        msg.reply(new Local(snapshot()));
+      } else if (body instanceof FinalSnapshot) {
+        if (rt.model().examples() != rt.examplesAtSnapshot) {
+          snapshot();
+        }
+        msg.reply(new Local(Map.of("examples", rt.model().examples())));
+      } else if (body instanceof Restore r) {
+        msg.reply(new Local(restore(r.version())));
+      } else {
+        msg.fail(500, "unknown learner message " + body);
+      }
+    } catch (ApiException e) {
+      msg.reply(new Local(e));
+    } catch (RuntimeException | IOException e) {
+      LOG.error("model {}: {} failed", rt.name(), body.getClass().getSimpleName(), e);
+      msg.reply(new Local(new ApiException(ProblemType.INTERNAL, String.valueOf(e), e)));
+    }
+  }
+
+  private LearnResult learn(LearnBatch b) throws IOException {
+    long t0 = System.nanoTime();
+    Model m = rt.model();
+    List<Problem.LineError> errors = null;
+    int learned = 0;
+    int agg = rt.settings().aggregate();
+    try {
+      for (int i = 0; i < b.n(); i += agg) {
+        int k = Math.min(agg, b.n() - i);
+        try {
+          if (k == 1) {
+            m.learnOne(b.xs()[i], b.labels()[i], b.weights()[i]);
+          } else {
+            group(b, i, k);
+            m.learnHashed(gx, gl, gw, k);
+          }
+          learned += k;
+        } catch (IllegalArgumentException e) {
+          // the library refuses a step before changing anything; retry a group one by one so
+          // only the offending example is rejected
+          for (int j = i; j < i + k; j++) {
+            try {
+              if (k > 1) {
+                m.learnOne(b.xs()[j], b.labels()[j], b.weights()[j]);
+                learned++;
+                continue;
+              }
+              throw e;
+            } catch (IllegalArgumentException e2) {
+              if (errors == null) {
+                errors = new ArrayList<>();
+              }
+              errors.add(
+                  new Problem.LineError(
+                      b.lines()[j], ProblemType.INVALID_FEATURE.slug(), e2.getMessage()));
+              metrics.rejected(rt.name(), b.source(), ProblemType.INVALID_FEATURE.slug(), 1);
+            }
+          }
+        }
+      }
+    } finally {
+      rt.release(b.n());
+    }
+    learnTimer.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
+    long now = System.currentTimeMillis();
+    if (now - lastPublish >= 250) {
+      publish();
+    }
+    long every = rt.settings().snapshotEveryExamples();
+    if (every > 0 && m.examples() - rt.examplesAtSnapshot >= every) {
+      snapshot();
+    }
+    return new LearnResult(learned, errors == null ? List.of() : errors, m.examples());
+  }
+
+  private void group(LearnBatch b, int i, int k) {
+    if (gx.length < k) {
+      gx = new SparseVector[k];
+      gl = new double[k];
+      gw = new double[k];
+    }
+    System.arraycopy(b.xs(), i, gx, 0, k);
+    System.arraycopy(b.labels(), i, gl, 0, k);
+    System.arraycopy(b.weights(), i, gw, 0, k);
+  }
+
+  private void publish() {
+    Map<String, Object> s = rt.model().metrics().summary();
+    rt.metricsSummary = s;
+    @SuppressWarnings("unchecked")
+    Map<String, Object> rolling = (Map<String, Object>) s.get("rolling");
+    rt.rollingLoss = num(rolling.get("loss"));
+    rt.rollingAuc = num(rolling.get("auc"));
+    lastPublish = System.currentTimeMillis();
+  }
+
+  private static double num(Object o) {
+    return o instanceof Number n ? n.doubleValue() : Double.NaN;
+  }
+
+  private void maybeSnapshotByTime() {
+    double every = rt.settings().snapshotEverySeconds();
+    if (every > 0
+        && rt.model().examples() != rt.examplesAtSnapshot
+        && System.currentTimeMillis() - rt.lastSnapshotMillis >= every * 1000) {
+      try {
+        snapshot();
+      } catch (IOException | RuntimeException e) {
+        LOG.error("model {}: scheduled snapshot failed", rt.name(), e);
+      }
+    }
+  }
+
+  /** Writes a snapshot of the live model with the service settings in its manifest. */
+  Map<String, Object> snapshot() throws IOException {
+    long t0 = System.nanoTime();
+    Model m = rt.model();
+    Snapshot s = withSettings(m.snapshot(), rt.settings());
+    long version = store.save(rt.name(), s);
+    store.retain(rt.name(), keep);
+    snapshotTimer.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
+    rt.lastSnapshotVersion = version;
+    rt.lastSnapshotMillis = System.currentTimeMillis();
+    rt.lastSnapshotBytes = s.arrayBytes();
+    rt.examplesAtSnapshot = m.examples();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("version", version);
+    out.put("bytes", s.arrayBytes());
+    out.put("examples", m.examples());
+    out.put("millis", (System.nanoTime() - t0) / 1e6);
+    LOG.info(
+        "model {}: snapshot v{} ({} examples, {} bytes, {} ms)",
+        rt.name(),
+        version,
+        m.examples(),
+        s.arrayBytes(),
+        out.get("millis"));
+    return out;
+  }
+
+  /** {@code snap} with the service's settings added to its manifest. */
+  static Snapshot withSettings(Snapshot snap, ModelSettings settings) {
+    Map<String, Object> meta = new LinkedHashMap<>(snap.meta());
+    meta.put("service", io.riffle.api.Json.mapper().convertValue(settings.request(), Map.class));
+    return new Snapshot(meta, snap.arrays());
+  }
+
+  private Map<String, Object> restore(long version) throws IOException {
+    Snapshot s;
+    try {
+      s = store.load(rt.name(), version);
+    } catch (NoSuchFileException e) {
+      throw new ApiException(
+          ProblemType.UNKNOWN_SNAPSHOT, "model " + rt.name() + " has no snapshot v" + version);
+    }
+    Model m = Model.restore(s);
+    if (!m.spec().equals(rt.settings().spec())) {
+      throw new ApiException(
+          ProblemType.INVALID_REQUEST,
+          "snapshot v" + version + " has another spec than the live model; recreate the model");
+    }
+    rt.replaceModel(m);
+    rt.examplesAtSnapshot = m.examples();
+    publish();
+    LOG.info("model {}: restored snapshot v{} ({} examples)", rt.name(), version, m.examples());
+    return Map.of("version", version, "examples", m.examples());
+  }
+}

@@ -1,0 +1,2 @@
+/** Riffle service: model. See {@link io.riffle.service}. */
+package io.riffle.service.model;
