@@ -90,7 +90,8 @@ public final class Riffle {
         .recover(
             e -> {
               LOG.error("start-up failed", e);
-              return vertx.close().transform(x -> Future.failedFuture(e));
+              vertx.close();
+              return Future.failedFuture(e);
             });
   }
 
@@ -101,17 +102,23 @@ public final class Riffle {
         config.http().instances() > 0
             ? config.http().instances()
             : Math.max(1, 2 * Runtime.getRuntime().availableProcessors());
-    // the first instance binds (port 0 picks a free one), the rest share its port
+    // every instance listens on the same host and port (Vert.x shares the socket); port 0 is
+    // resolved to a free port first, since servers bound to port 0 would not share
+    int listen = config.http().port() == 0 ? freePort(config.bindHost()) : config.http().port();
     return vertx
-        .deployVerticle(new HttpVerticle(handlers, config.http().port()))
-        .compose(
-            id ->
-                instances == 1
-                    ? Future.succeededFuture()
-                    : vertx.deployVerticle(
-                        () -> new HttpVerticle(handlers, port.get()),
-                        new DeploymentOptions().setInstances(instances - 1)))
+        .deployVerticle(
+            () -> new HttpVerticle(handlers, listen),
+            new DeploymentOptions().setInstances(instances))
         .mapEmpty();
+  }
+
+  private static int freePort(String host) {
+    try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+      s.bind(new java.net.InetSocketAddress(host, 0));
+      return s.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("no free port on " + host, e);
+    }
   }
 
   private final class HttpVerticle extends AbstractVerticle {

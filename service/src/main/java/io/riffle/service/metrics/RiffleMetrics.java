@@ -57,10 +57,7 @@ public final class RiffleMetrics {
         key,
         k -> {
           Counter.Builder b =
-              Counter.builder(name)
-                  .description(desc)
-                  .tag("model", model)
-                  .tag("source", source);
+              Counter.builder(name).description(desc).tag("model", model).tag("source", source);
           if (reason != null) {
             b.tag("reason", reason);
           }

@@ -49,16 +49,10 @@ public final class ModelRuntime {
         name,
         "riffle.queue.depth",
         "examples waiting for the learner",
-        "examples",
+        null,
         this,
         r -> r.pending.get());
-    m.gauge(
-        name,
-        "riffle.model.examples",
-        "examples learned",
-        "examples",
-        this,
-        r -> r.model.examples());
+    m.gauge(name, "riffle.model.examples", "examples learned", null, this, r -> r.model.examples());
     m.gauge(
         name,
         "riffle.progressive.loss",
