@@ -5,6 +5,7 @@ import io.riffle.service.http.ApiRouter;
 import io.riffle.service.http.Handlers;
 import io.riffle.service.ingest.IngestPipeline;
 import io.riffle.service.metrics.RiffleMetrics;
+import io.riffle.service.model.BusEndpoints;
 import io.riffle.service.model.Local;
 import io.riffle.service.model.ModelRegistry;
 import io.riffle.service.model.PredictService;
@@ -39,6 +40,7 @@ public final class Riffle {
   private final RiffleMetrics metrics;
   private ModelRegistry models;
   private IngestPipeline ingest;
+  private PredictService predictions;
   private volatile boolean ready;
   private final AtomicInteger port = new AtomicInteger(-1);
 
@@ -68,6 +70,8 @@ public final class Riffle {
             store -> {
               models = new ModelRegistry(vertx, store, config, metrics);
               ingest = new IngestPipeline(models, metrics, config.ingest().batchSize());
+              predictions = new PredictService(metrics);
+              models.endpoints(new BusEndpoints(vertx, ingest, predictions));
               return models.start();
             })
         .compose(v -> deployHttp())
@@ -96,8 +100,7 @@ public final class Riffle {
   }
 
   private Future<Void> deployHttp() {
-    Handlers handlers =
-        new Handlers(vertx, models, ingest, new PredictService(metrics), metrics, () -> ready);
+    Handlers handlers = new Handlers(vertx, models, ingest, predictions, metrics, () -> ready);
     int instances =
         config.http().instances() > 0
             ? config.http().instances()

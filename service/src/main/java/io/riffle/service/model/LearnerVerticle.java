@@ -49,6 +49,14 @@ public final class LearnerVerticle extends AbstractVerticle {
   /** Command: final snapshot (if anything changed) before shutdown. */
   public record FinalSnapshot() {}
 
+  /**
+   * Command: run {@code task} on the writer thread, in queue order (promotion of a refined model,
+   * tests that hold the learner). Replies the model version after it.
+   *
+   * @param task what to run
+   */
+  public record OnWriter(Runnable task) {}
+
   private final ModelRuntime rt;
   private final ModelStore store;
   private final RiffleMetrics metrics;
@@ -99,6 +107,9 @@ public final class LearnerVerticle extends AbstractVerticle {
           snapshot();
         }
         msg.reply(new Local(Map.of("examples", rt.model().examples())));
+      } else if (body instanceof OnWriter w) {
+        w.task().run();
+        msg.reply(new Local(rt.model().examples()));
       } else if (body instanceof Restore r) {
         msg.reply(new Local(restore(r.version())));
       } else {

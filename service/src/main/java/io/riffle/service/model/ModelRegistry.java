@@ -41,12 +41,20 @@ public final class ModelRegistry {
   private final RiffleMetrics metrics;
   private final Map<String, ModelRuntime> models = new ConcurrentHashMap<>();
   private final Map<String, String> deployments = new ConcurrentHashMap<>();
+  private final Map<String, List<io.vertx.core.eventbus.MessageConsumer<?>>> consumers =
+      new ConcurrentHashMap<>();
+  private BusEndpoints endpoints;
 
   public ModelRegistry(Vertx vertx, ModelStore store, RiffleConfig config, RiffleMetrics metrics) {
     this.vertx = vertx;
     this.store = store;
     this.config = config;
     this.metrics = metrics;
+  }
+
+  /** The event-bus endpoints registered for every model (set before {@link #start}). */
+  public void endpoints(BusEndpoints e) {
+    this.endpoints = e;
   }
 
   /** Checks a model name (path segment and directory name). */
@@ -177,6 +185,9 @@ public final class ModelRegistry {
             id -> {
               deployments.put(name, id);
               models.put(name, rt);
+              if (endpoints != null) {
+                consumers.put(name, endpoints.register(rt));
+              }
               return rt;
             });
   }
@@ -186,6 +197,10 @@ public final class ModelRegistry {
     ModelRuntime rt = require(name);
     models.remove(name);
     String id = deployments.remove(name);
+    List<io.vertx.core.eventbus.MessageConsumer<?>> cs = consumers.remove(name);
+    if (cs != null) {
+      cs.forEach(io.vertx.core.eventbus.MessageConsumer::unregister);
+    }
     Future<Void> undeployed = id == null ? Future.succeededFuture() : vertx.undeploy(id);
     return undeployed
         .compose(
