@@ -176,6 +176,49 @@ class HttpContractTest {
   }
 
   @Test
+  void snapshotRollbackReplaceAndDelete() throws Exception {
+    assertThat(
+            h.send("PUT", "/v1/models/r", "application/json", "{\"kind\":\"binary\"}", AUTH)
+                .status())
+        .isEqualTo(201);
+    String ten = "{\"features\":{\"a\":\"x\"},\"label\":1}\n".repeat(10);
+    assertThat(h.ndjson("/v1/models/r/examples", ten).json().get("accepted").asInt()).isEqualTo(10);
+    Http.Response snap = h.post("/v1/models/r/snapshots", null);
+    assertThat(snap.status()).isEqualTo(201);
+    long v = snap.json().get("version").asLong();
+    double p10 =
+        h.post("/v1/models/r/predict", "{\"features\":{\"a\":\"x\"}}")
+            .json()
+            .get("prediction")
+            .asDouble();
+    h.ndjson("/v1/models/r/examples", ten);
+    assertThat(h.get("/v1/models/r").json().get("examples").asLong()).isEqualTo(20);
+    assertThat(h.get("/v1/models/r/snapshots").json().get("snapshots").size()).isEqualTo(2);
+    problem(
+        h.send("POST", "/v1/models/r/snapshots/" + v + "/restore", null, null),
+        ProblemType.UNAUTHORIZED);
+    Http.Response back =
+        h.send("POST", "/v1/models/r/snapshots/" + v + "/restore", null, null, AUTH);
+    assertThat(back.status()).as(back.body()).isEqualTo(200);
+    assertThat(back.json().get("examples").asLong()).isEqualTo(10);
+    assertThat(
+            h.post("/v1/models/r/predict", "{\"features\":{\"a\":\"x\"}}")
+                .json()
+                .get("prediction")
+                .asDouble())
+        .isEqualTo(p10);
+    Http.Response replaced =
+        h.send("PUT", "/v1/models/r", "application/json", "{\"kind\":\"regression\"}", AUTH);
+    assertThat(replaced.status()).isEqualTo(200);
+    assertThat(replaced.json().get("examples").asLong()).isZero();
+    assertThat(replaced.json().at("/spec/kind").asText()).isEqualTo("regression");
+    assertThat(h.send("DELETE", "/v1/models/r", null, null, AUTH).status()).isEqualTo(204);
+    problem(h.get("/v1/models/r"), ProblemType.UNKNOWN_MODEL);
+    assertThat(h.get("/v1/models").json().get("models").findValuesAsText("name"))
+        .doesNotContain("r");
+  }
+
+  @Test
   void rankChoosesAnActionAndLearnsFromIt() throws Exception {
     JsonNode r =
         h.post(
