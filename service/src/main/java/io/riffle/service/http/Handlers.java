@@ -67,6 +67,26 @@ public final class Handlers {
     h.put("rank", guard(this::rank));
     h.put("modelMetrics", guard(this::modelMetrics));
     h.put("createSnapshot", guard(this::createSnapshot));
+    h.put(
+        "refine",
+        guard(
+            ctx ->
+                reply(
+                    ctx,
+                    models.<io.riffle.service.model.Refinement>command(
+                        model(ctx), new LearnerVerticle.RefineNow()),
+                    r -> 202,
+                    io.riffle.service.model.Refinement::toMap)));
+    h.put(
+        "listRefinements",
+        guard(
+            ctx -> {
+              List<Map<String, Object>> out = new ArrayList<>();
+              for (io.riffle.service.model.Refinement r : model(ctx).refinements()) {
+                out.add(r.toMap());
+              }
+              ok(ctx, Map.of("refinements", out));
+            }));
     h.put("listSnapshots", guard(this::listSnapshots));
     h.put("restoreSnapshot", guard(this::restoreSnapshot));
     h.put(

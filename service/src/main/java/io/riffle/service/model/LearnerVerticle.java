@@ -7,6 +7,10 @@ import io.riffle.api.ProblemType;
 import io.riffle.service.metrics.RiffleMetrics;
 import io.riffle.store.features.SparseVector;
 import io.riffle.store.learn.Model;
+import io.riffle.store.refine.Promotion;
+import io.riffle.store.refine.RefineJob;
+import io.riffle.store.refine.RefineResult;
+import io.riffle.store.refine.RefineSpec;
 import io.riffle.store.snapshot.ModelStore;
 import io.riffle.store.snapshot.Snapshot;
 import io.vertx.core.AbstractVerticle;
@@ -46,6 +50,9 @@ public final class LearnerVerticle extends AbstractVerticle {
   /** Command: replace the live model by snapshot {@code version}. */
   public record Restore(long version) {}
 
+  /** Command: start a refinement now; replies its entry (or the running one's). */
+  public record RefineNow() {}
+
   /** Command: final snapshot (if anything changed) before shutdown. */
   public record FinalSnapshot() {}
 
@@ -83,7 +90,14 @@ public final class LearnerVerticle extends AbstractVerticle {
     learnTimer = metrics.learnTimer(rt.name());
     snapshotTimer = metrics.snapshotTimer(rt.name());
     consumer = vertx.eventBus().localConsumer(rt.learnAddress(), this::handle);
-    vertx.setPeriodic(1000, id -> maybeSnapshotByTime());
+    vertx.setPeriodic(
+        1000,
+        id -> {
+          maybeSnapshotByTime();
+          maybeRefine();
+        });
+    lastRefineMillis = System.currentTimeMillis();
+    lastRefineExamples = rt.model().examples();
     publish();
   }
 
@@ -107,6 +121,8 @@ public final class LearnerVerticle extends AbstractVerticle {
           snapshot();
         }
         msg.reply(new Local(Map.of("examples", rt.model().examples())));
+      } else if (body instanceof RefineNow) {
+        msg.reply(new Local(startRefinement()));
       } else if (body instanceof OnWriter w) {
         w.task().run();
         msg.reply(new Local(rt.model().examples()));
@@ -171,11 +187,108 @@ public final class LearnerVerticle extends AbstractVerticle {
     if (now - lastPublish >= 250) {
       publish();
     }
+    maybeRefine();
     long every = rt.settings().snapshotEveryExamples();
     if (every > 0 && m.examples() - rt.examplesAtSnapshot >= every) {
       snapshot();
     }
     return new LearnResult(learned, errors == null ? List.of() : errors, m.examples());
+  }
+
+  // ------------------------------------------------------------------ refinement
+
+  private Refinement running;
+  private long lastRefineMillis;
+  private long lastRefineExamples;
+  private long refinementIds;
+
+  private void maybeRefine() {
+    RefineSpec spec = rt.settings().refine();
+    if (spec == null || running != null) {
+      return;
+    }
+    long n = rt.model().examples();
+    boolean byCount = spec.everyExamples() > 0 && n - lastRefineExamples >= spec.everyExamples();
+    boolean byTime =
+        spec.everySeconds() > 0
+            && n != lastRefineExamples
+            && System.currentTimeMillis() - lastRefineMillis >= spec.everySeconds() * 1000;
+    if (byCount || byTime) {
+      startRefinement();
+    }
+  }
+
+  /**
+   * Starts a job on a copy of the live model (taken here, on the writer thread), runs it on the
+   * worker pool while this verticle keeps learning, and decides on this thread when it ends:
+   * promotion replays the examples learned meanwhile onto the challenger before it goes live.
+   */
+  private Refinement startRefinement() {
+    if (running != null) {
+      return running;
+    }
+    RefineSpec spec =
+        rt.settings().refine() != null ? rt.settings().refine() : RefineSpec.of(RefineSpec.SVRG);
+    Refinement r = new Refinement(rt.name() + "-" + (++refinementIds), spec.method());
+    lastRefineMillis = System.currentTimeMillis();
+    lastRefineExamples = rt.model().examples();
+    rt.refinements.add(r);
+    while (rt.refinements.size() > 100) {
+      rt.refinements.remove(0);
+    }
+    RefineJob job;
+    try {
+      job = RefineJob.prepare(rt.model(), spec);
+    } catch (RuntimeException e) {
+      r.fail(e.toString());
+      return r;
+    }
+    running = r;
+    long t0 = System.nanoTime();
+    vertx
+        .executeBlocking(job::run, false)
+        .onComplete(
+            ar -> {
+              running = null;
+              r.durationMs = (System.nanoTime() - t0) / 1_000_000;
+              if (ar.failed()) {
+                LOG.error("model {}: refinement {} failed", rt.name(), r.id, ar.cause());
+                r.fail(String.valueOf(ar.cause()));
+                return;
+              }
+              decide(r, ar.result());
+            });
+    return r;
+  }
+
+  private void decide(Refinement r, RefineResult res) {
+    r.liveLoss = res.liveLoss();
+    r.challengerLoss = res.challengerLoss();
+    if (!res.promotable()) {
+      r.status = res.status() == io.riffle.store.refine.RefineStatus.FAILED ? "failed" : "rejected";
+      r.error = res.message();
+      LOG.info("model {}: refinement {} {}: {}", rt.name(), r.id, r.status, res.message());
+      return;
+    }
+    try {
+      Model live = rt.model();
+      Model promoted = Promotion.promote(live, res);
+      r.examplesReplayed = live.examples() - res.liveExamplesAtStart();
+      rt.replaceModel(promoted);
+      r.status = "promoted";
+      r.promoted = true;
+      publish();
+      LOG.info(
+          "model {}: refinement {} promoted (held-back loss {} -> {}, {} examples replayed)",
+          rt.name(),
+          r.id,
+          res.liveLoss(),
+          res.challengerLoss(),
+          r.examplesReplayed);
+    } catch (RuntimeException e) {
+      LOG.error("model {}: promotion of {} failed", rt.name(), r.id, e);
+      r.fail(e.toString());
+    }
   }
 
   private void group(LearnBatch b, int i, int k) {

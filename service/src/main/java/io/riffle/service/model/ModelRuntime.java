@@ -32,6 +32,7 @@ public final class ModelRuntime {
   volatile long lastSnapshotMillis = System.currentTimeMillis();
   volatile long lastSnapshotBytes;
   volatile long examplesAtSnapshot;
+  final List<Refinement> refinements = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   ModelRuntime(
       String name, ModelSettings settings, Model model, int cacheSize, double ttl, int capacity) {
@@ -131,6 +132,11 @@ public final class ModelRuntime {
   /** Releases room reserved by {@link #reserve}. */
   public void release(int n) {
     pending.addAndGet(-n);
+  }
+
+  /** Recent refinements, oldest first (at most 100). */
+  public List<Refinement> refinements() {
+    return List.copyOf(refinements);
   }
 
   public long lastSnapshotVersion() {

@@ -31,6 +31,7 @@ import java.util.Set;
  * @param snapshotEveryExamples snapshot after this many new examples (0 = never by count)
  * @param snapshotEverySeconds snapshot after this many seconds if anything changed (0 = never)
  * @param aggregate examples per optimizer step
+ * @param refine scheduled refinement, or null (on demand only, with the default SVRG settings)
  */
 public record ModelSettings(
     ModelSpecRequest request,
@@ -40,7 +41,8 @@ public record ModelSettings(
     int dim,
     long snapshotEveryExamples,
     double snapshotEverySeconds,
-    int aggregate) {
+    int aggregate,
+    io.riffle.store.refine.RefineSpec refine) {
 
   /** Default snapshot trigger by count. */
   public static final long DEFAULT_SNAPSHOT_EXAMPLES = 100_000;
@@ -246,6 +248,18 @@ public record ModelSettings(
     if (aggregate < 1 || aggregate > MAX_AGGREGATE) {
       throw bad("aggregate=" + aggregate + " must be in [1, " + MAX_AGGREGATE + "]");
     }
+    io.riffle.store.refine.RefineSpec refine = null;
+    if (r.refine() != null) {
+      try {
+        refine =
+            io.riffle.api.Json.mapper()
+                .convertValue(r.refine(), io.riffle.store.refine.RefineSpec.class);
+      } catch (IllegalArgumentException e) {
+        Throwable c =
+            e.getCause() != null && e.getCause().getCause() != null ? e.getCause().getCause() : e;
+        throw bad("refine: " + c.getMessage());
+      }
+    }
     return new ModelSettings(
         r,
         spec,
@@ -254,7 +268,8 @@ public record ModelSettings(
         dim,
         everyExamples,
         everySeconds,
-        aggregate);
+        aggregate,
+        refine);
   }
 
   private static PosteriorSpec posterior(Map<String, Object> p) {

@@ -1,0 +1,119 @@
+package io.riffle.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Refinement through the service: on demand, rejected when bad, on a schedule under ingest. */
+class RefineServiceTest {
+  @TempDir Path dir;
+
+  /** A stationary logistic stream: 10 of 200 features per example, true weights +-2 or 0. */
+  static String stream(int n, long seed) {
+    Random r = new Random(seed);
+    double[] w = new double[200];
+    for (int j = 0; j < 200; j += 2) {
+      w[j] = r.nextBoolean() ? 2 : -2;
+    }
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      sb.append("{\"features\":{");
+      double z = 0;
+      for (int k = 0; k < 10; k++) {
+        int j = r.nextInt(200);
+        z += w[j] * 0.3;
+        sb.append(k > 0 ? "," : "").append("\"f").append(k).append("\":\"v").append(j).append('"');
+      }
+      int y = r.nextDouble() < 1 / (1 + Math.exp(-z)) ? 1 : 0;
+      sb.append("},\"label\":").append(y).append("}\n");
+    }
+    return sb.toString();
+  }
+
+  private static JsonNode awaitDone(Http h, String model, int count) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      JsonNode list = h.get("/v1/models/" + model + "/refinements").json().get("refinements");
+      if (list.size() >= count && !list.get(count - 1).get("status").asText().equals("running")) {
+        return list.get(count - 1);
+      }
+      Thread.onSpinWait();
+    }
+    throw new AssertionError("refinement of " + model + " did not finish within 60 s");
+  }
+
+  @Test
+  void onDemandRefinementIsJudgedAndLiveCountIsKept() throws Exception {
+    try (Http h = Http.start(Http.config(dir))) {
+      assertThat(
+              h.put("/v1/models/r", "{\"kind\":\"binary\",\"refine\":{\"method\":\"lbfgs\"}}")
+                  .status())
+          .isEqualTo(201);
+      assertThat(h.ndjson("/v1/models/r/examples", stream(4000, 1)).status()).isEqualTo(200);
+      Http.Response started = h.post("/v1/models/r/refine", null);
+      assertThat(started.status()).as(started.body()).isEqualTo(202);
+      assertThat(started.json().get("method").asText()).isEqualTo("lbfgs");
+      JsonNode done = awaitDone(h, "r", 1);
+      System.out.println("lbfgs refinement over HTTP: " + done);
+      assertThat(done.get("status").asText()).isIn("promoted", "rejected");
+      assertThat(done.get("liveLoss").asDouble()).isPositive();
+      assertThat(done.get("challengerLoss").isNumber()).isTrue();
+      assertThat(done.get("promoted").asBoolean())
+          .isEqualTo(done.get("challengerLoss").asDouble() < done.get("liveLoss").asDouble());
+      assertThat(h.get("/v1/models/r").json().get("examples").asLong()).isEqualTo(4000);
+    }
+  }
+
+  @Test
+  void badRefinementIsRejectedAndLiveModelUnchanged() throws Exception {
+    try (Http h = Http.start(Http.config(dir))) {
+      assertThat(
+              h.put(
+                      "/v1/models/b",
+                      "{\"kind\":\"binary\",\"refine\":{\"method\":\"svrg\","
+                          + "\"optimizerParams\":{\"learning_rate\":1e12}}}")
+                  .status())
+          .isEqualTo(201);
+      h.ndjson("/v1/models/b/examples", stream(2000, 2));
+      String probe = "{\"features\":{\"f0\":\"v0\",\"f1\":\"v2\"}}";
+      double before = h.post("/v1/models/b/predict", probe).json().get("prediction").asDouble();
+      assertThat(h.post("/v1/models/b/refine", null).status()).isEqualTo(202);
+      JsonNode done = awaitDone(h, "b", 1);
+      assertThat(done.get("status").asText()).isIn("rejected", "failed");
+      assertThat(done.get("promoted").asBoolean()).isFalse();
+      assertThat(h.post("/v1/models/b/predict", probe).json().get("prediction").asDouble())
+          .isEqualTo(before);
+    }
+  }
+
+  @Test
+  void scheduledRefinementRunsWhileIngestAndPredictContinue() throws Exception {
+    try (Http h = Http.start(Http.config(dir))) {
+      assertThat(
+              h.put(
+                      "/v1/models/s",
+                      "{\"kind\":\"binary\",\"refine\":{\"method\":\"lbfgs\","
+                          + "\"everyExamples\":1500,\"iterations\":30}}")
+                  .status())
+          .isEqualTo(201);
+      String[] lines = stream(6000, 3).split("\n");
+      for (int i = 0; i < lines.length; i += 500) {
+        StringBuilder chunk = new StringBuilder();
+        for (int j = i; j < i + 500; j++) {
+          chunk.append(lines[j]).append('\n');
+        }
+        assertThat(h.ndjson("/v1/models/s/examples", chunk.toString()).status()).isEqualTo(200);
+        assertThat(h.post("/v1/models/s/predict", "{\"features\":{\"f0\":\"v0\"}}").status())
+            .isEqualTo(200);
+      }
+      JsonNode first = awaitDone(h, "s", 1);
+      assertThat(first.get("status").asText()).isIn("promoted", "rejected");
+      assertThat(h.get("/v1/models/s").json().get("examples").asLong()).isEqualTo(6000);
+    }
+  }
+}
