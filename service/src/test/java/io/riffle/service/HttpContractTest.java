@@ -219,6 +219,71 @@ class HttpContractTest {
   }
 
   @Test
+  void multiclassDenseAndBatchPredictions() throws Exception {
+    assertThat(
+            h.send(
+                    "PUT",
+                    "/v1/models/mc",
+                    "application/json",
+                    "{\"kind\":\"multiclass\",\"classes\":[\"cat\",\"dog\",\"bird\"],"
+                        + "\"posterior\":{\"method\":\"sgld\"}}",
+                    AUTH)
+                .status())
+        .isEqualTo(201);
+    StringBuilder sb = new StringBuilder();
+    String[] names = {"cat", "dog", "bird"};
+    for (int i = 0; i < 300; i++) {
+      sb.append("{\"features\":{\"sound\":\"s")
+          .append(i % 3)
+          .append("\"},\"label\":\"")
+          .append(names[i % 3])
+          .append("\"}\n");
+    }
+    assertThat(h.ndjson("/v1/models/mc/examples", sb.toString()).json().get("accepted").asInt())
+        .isEqualTo(300);
+    problem(
+        h.post("/v1/models/mc/examples", "{\"features\":{\"sound\":\"s0\"},\"label\":\"cow\"}"),
+        ProblemType.LABEL_OUT_OF_RANGE);
+    JsonNode p =
+        h.post("/v1/models/mc/predict", "{\"features\":{\"sound\":\"s1\"},\"samples\":16}").json();
+    assertThat(p.get("class").asText()).isEqualTo("dog");
+    assertThat(p.get("prediction")).hasSize(3);
+    assertThat(p.get("uncertainty")).hasSize(3);
+
+    assertThat(
+            h.send(
+                    "PUT",
+                    "/v1/models/dn",
+                    "application/json",
+                    "{\"kind\":\"dense\",\"dim\":4,\"loss\":\"squared\"}",
+                    AUTH)
+                .status())
+        .isEqualTo(201);
+    StringBuilder d = new StringBuilder();
+    for (int i = 0; i < 200; i++) {
+      double x = (i % 10) / 10.0;
+      d.append("{\"features\":{\"vector\":[")
+          .append(x)
+          .append(",1,0,0]},\"label\":")
+          .append(2 * x)
+          .append("}\n");
+    }
+    assertThat(h.ndjson("/v1/models/dn/examples", d.toString()).json().get("accepted").asInt())
+        .isEqualTo(200);
+    problem(
+        h.post("/v1/models/dn/predict", "{\"features\":{\"vector\":[1,2]}}"),
+        ProblemType.INVALID_FEATURE);
+    JsonNode batch =
+        h.post(
+                "/v1/models/dn/predict",
+                "{\"instances\":[{\"vector\":[0.1,1,0,0]},{\"vector\":[0.9,1,0,0]}]}")
+            .json();
+    assertThat(batch.get("predictions")).hasSize(2);
+    assertThat(batch.at("/predictions/1/prediction").asDouble())
+        .isGreaterThan(batch.at("/predictions/0/prediction").asDouble());
+  }
+
+  @Test
   void rankChoosesAnActionAndLearnsFromIt() throws Exception {
     JsonNode r =
         h.post(
