@@ -78,6 +78,14 @@ public final class Riffle {
         .onSuccess(
             v -> {
               ready = true;
+              if (config.adminToken() == null
+                  && config.http().host() != null
+                  && !config.http().host().equals(config.bindHost())) {
+                LOG.warn(
+                    "http.host={} ignored: without an admin token Riffle binds to {} only",
+                    config.http().host(),
+                    config.bindHost());
+              }
               if (config.adminToken() == null) {
                 LOG.warn(
                     "no admin token (RIFFLE_ADMIN_TOKEN): admin routes are open, so the server"

@@ -159,12 +159,16 @@ public record RiffleConfig(
     }
   }
 
-  /** The bind address: the configured one, else loopback without a token and all with one. */
+  /**
+   * The bind address. Without an admin token the admin routes are open, so the server binds to
+   * loopback only, whatever {@code http.host} says; with a token it is {@code http.host} (default
+   * all interfaces).
+   */
   public String bindHost() {
-    if (http.host() != null && !http.host().isBlank()) {
-      return http.host();
+    if (adminToken == null) {
+      return "127.0.0.1";
     }
-    return adminToken == null ? "127.0.0.1" : "0.0.0.0";
+    return http.host() != null && !http.host().isBlank() ? http.host() : "0.0.0.0";
   }
 
   /** The defaults (no file, no environment). */
