@@ -1,0 +1,62 @@
+package io.riffle.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServiceProcessTest {
+
+  @Test
+  void startShouldWaitUntilReadyAndCloseShouldStopTheProcess(@TempDir Path dir) throws Exception {
+    Path jar = FakeJar.write(dir);
+    ServiceProcess sp = ServiceProcess.start(jar, Duration.ofSeconds(30));
+    try {
+      HttpResponse<String> r =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(sp.baseUrl() + "/health/ready")).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(sp.baseUrl()).isEqualTo("http://127.0.0.1:" + sp.port());
+    } finally {
+      sp.close();
+    }
+    assertThat(sp.isAlive()).isFalse();
+    assertThat(sp.log()).doesNotExist();
+  }
+
+  @Test
+  void startShouldFailWithTheLogWhenTheProcessExits(@TempDir Path dir) throws Exception {
+    Path notAJar = Files.writeString(dir.resolve("broken.jar"), "not a jar");
+    assertThatThrownBy(() -> ServiceProcess.start(notAJar, Duration.ofSeconds(30)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("exited with status");
+  }
+
+  @Test
+  void locateJarShouldHonourTheSystemProperty(@TempDir Path dir) throws Exception {
+    String old = System.getProperty(ServiceProcess.JAR_PROPERTY);
+    try {
+      System.setProperty(ServiceProcess.JAR_PROPERTY, dir.resolve("missing.jar").toString());
+      assertThat(ServiceProcess.locateJar()).isEmpty();
+      Path jar = FakeJar.write(dir);
+      System.setProperty(ServiceProcess.JAR_PROPERTY, jar.toString());
+      assertThat(ServiceProcess.locateJar()).contains(jar);
+    } finally {
+      if (old == null) {
+        System.clearProperty(ServiceProcess.JAR_PROPERTY);
+      } else {
+        System.setProperty(ServiceProcess.JAR_PROPERTY, old);
+      }
+    }
+  }
+}
