@@ -29,10 +29,14 @@ class KafkaSourceTest {
   @TempDir Path dir;
 
   static RiffleConfig config(Path dir, String topic, String dlq) throws Exception {
+    return config(dir, topic, dlq, "g-" + topic);
+  }
+
+  static RiffleConfig config(Path dir, String topic, String dlq, String group) throws Exception {
     Map<String, Object> source = new LinkedHashMap<>();
     source.put("topic", topic);
     source.put("model", "k");
-    source.put("groupId", "g-" + topic);
+    source.put("groupId", group);
     source.put("format", "json");
     if (dlq != null) {
       source.put("deadLetterTopic", dlq);
@@ -111,6 +115,53 @@ class KafkaSourceTest {
       assertThat(h.get("/metrics").body())
           .contains("riffle_examples_ingested_total")
           .contains("source=\"kafka\"");
+    }
+  }
+
+  static final String[] PROBES = {
+    "{\"features\":{\"f\":\"pos\",\"g\":\"g1\"}}",
+    "{\"features\":{\"f\":\"neg\",\"g\":\"g3\"}}",
+    "{\"features\":{\"g\":\"g4\"}}"
+  };
+
+  static double[] predictions(Http h) throws Exception {
+    double[] out = new double[PROBES.length];
+    for (int i = 0; i < PROBES.length; i++) {
+      Http.Response r = h.post("/v1/models/k/predict", PROBES[i]);
+      assertThat(r.status()).as(r.body()).isEqualTo(200);
+      out[i] = r.json().get("prediction").asDouble();
+    }
+    return out;
+  }
+
+  @Test
+  void crashAfterSnapshotResumesFromTheSnapshotsOffsetsAndMatchesAnUninterruptedRun(
+      @TempDir Path ref) throws Exception {
+    int n = 2000;
+    KAFKA.createTopic("crash", 1);
+    produce("crash", 1, 0, 1200);
+    Http h = Http.start(config(dir, "crash", null, "g-crash"));
+    try {
+      assertThat(awaitExamples(h, c -> c >= 1200, 60)).isEqualTo(1200);
+      Http.Response snap = h.post("/v1/models/k/snapshots", null);
+      assertThat(snap.status()).as(snap.body()).isBetween(200, 201);
+      assertThat(snap.json().get("examples").asLong()).isEqualTo(1200);
+      produce("crash", 1, 1200, n);
+      // learned past the snapshot: what the crash loses and the restart must learn again, once
+      assertThat(awaitExamples(h, c -> c > 1500, 60)).isGreaterThan(1500);
+    } finally {
+      h.riffle.halt().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+    double[] resumed;
+    try (Http again = Http.start(config(dir, "crash", null, "g-crash"))) {
+      assertThat(awaitExamples(again, c -> c >= n, 60)).isEqualTo(n);
+      assertThat(offsets(again)).containsEntry(KafkaSource.key("crash", 0), (long) n);
+      resumed = predictions(again);
+      assertThat(examples(again)).isEqualTo(n);
+    }
+    try (Http straight = Http.start(config(ref, "crash", null, "g-crash-ref"))) {
+      assertThat(awaitExamples(straight, c -> c >= n, 60)).isEqualTo(n);
+      assertThat(predictions(straight)).containsExactly(resumed);
     }
   }
 }
