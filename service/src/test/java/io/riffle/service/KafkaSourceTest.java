@@ -164,4 +164,49 @@ class KafkaSourceTest {
       assertThat(predictions(straight)).containsExactly(resumed);
     }
   }
+
+  @Test
+  void poisonRecordsGoToTheDeadLetterTopicWithHeadersAndTheRestIsLearned() throws Exception {
+    KAFKA.createTopic("poison", 1);
+    KAFKA.createTopic("poison-dlq", 1);
+    String[] values = {
+      example(0),
+      "{\"features\": {",
+      example(1),
+      "{\"features\":{\"f\":\"pos\"},\"label\":9}",
+      example(2),
+      "{\"features\":{\"f\":\"pos\"},\"label\":1,\"nope\":true}",
+      null,
+      example(3)
+    };
+    try (KafkaProducer<String, String> p = KAFKA.producer()) {
+      for (int i = 0; i < values.length; i++) {
+        p.send(new ProducerRecord<>("poison", 0, "k" + i, values[i]));
+      }
+      p.flush();
+    }
+    try (Http h = Http.start(config(dir, "poison", "poison-dlq"))) {
+      assertThat(awaitExamples(h, c -> c >= 4, 60)).isEqualTo(4);
+      var dead = KAFKA.readAll("poison-dlq", 4, java.time.Duration.ofSeconds(30));
+      assertThat(dead).hasSize(4);
+      assertThat(dead.stream().map(r -> header(r, KafkaSource.SOURCE_OFFSET)))
+          .containsExactly("1", "3", "5", "6");
+      for (var r : dead) {
+        assertThat(header(r, KafkaSource.SOURCE_TOPIC)).isEqualTo("poison");
+        assertThat(header(r, KafkaSource.SOURCE_PARTITION)).isEqualTo("0");
+        assertThat(header(r, KafkaSource.ERROR_TYPE)).isNotBlank();
+        assertThat(header(r, KafkaSource.ERROR_DETAIL)).isNotBlank();
+      }
+      assertThat(dead.get(0).value()).isEqualTo(values[1]);
+      assertThat(offsets(h)).containsEntry(KafkaSource.key("poison", 0), (long) values.length);
+      assertThat(h.get("/metrics").body()).contains("riffle_kafka_dead_letters_total");
+      assertThat(examples(h)).isEqualTo(4);
+    }
+  }
+
+  private static String header(
+      org.apache.kafka.clients.consumer.ConsumerRecord<String, String> r, String name) {
+    var h = r.headers().lastHeader(name);
+    return h == null ? null : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
+  }
 }
