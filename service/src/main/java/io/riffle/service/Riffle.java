@@ -4,6 +4,7 @@ import io.riffle.service.config.RiffleConfig;
 import io.riffle.service.http.ApiRouter;
 import io.riffle.service.http.Handlers;
 import io.riffle.service.ingest.IngestPipeline;
+import io.riffle.service.kafka.KafkaSource;
 import io.riffle.service.metrics.RiffleMetrics;
 import io.riffle.service.model.BusEndpoints;
 import io.riffle.service.model.Local;
@@ -22,6 +23,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +47,7 @@ public final class Riffle {
   private PredictService predictions;
   private volatile boolean ready;
   private final AtomicInteger port = new AtomicInteger(-1);
+  private final List<String> kafkaSources = new CopyOnWriteArrayList<>();
 
   private Riffle(RiffleConfig config) {
     this.config = config;
@@ -75,6 +80,7 @@ public final class Riffle {
               return models.start();
             })
         .compose(v -> deployHttp())
+        .compose(v -> deployKafkaSources())
         .onSuccess(
             v -> {
               ready = true;
@@ -105,6 +111,39 @@ public final class Riffle {
               vertx.close();
               return Future.failedFuture(e);
             });
+  }
+
+  /** One {@link KafkaSource} verticle per configured source, after the models are restored. */
+  private Future<Void> deployKafkaSources() {
+    List<KafkaSource.Spec> specs = new ArrayList<>();
+    config
+        .kafka()
+        .sources()
+        .forEach((name, s) -> specs.add(KafkaSource.Spec.of(config.kafka(), name, s)));
+    Future<Void> chain = Future.succeededFuture();
+    for (KafkaSource.Spec spec : specs) {
+      chain =
+          chain.compose(
+              v ->
+                  vertx
+                      .deployVerticle(new KafkaSource(spec, models, ingest, metrics))
+                      .map(
+                          id -> {
+                            kafkaSources.add(id);
+                            return null;
+                          }));
+    }
+    return chain;
+  }
+
+  /** Closes the Kafka consumers (what they handed over stays queued and is learned). */
+  private Future<Void> closeKafkaSources() {
+    List<Future<Void>> all = new ArrayList<>();
+    for (String id : kafkaSources) {
+      all.add(vertx.undeploy(id));
+    }
+    kafkaSources.clear();
+    return Future.join(all).<Void>mapEmpty().otherwiseEmpty();
   }
 
   private Future<Void> deployHttp() {
@@ -192,10 +231,13 @@ public final class Riffle {
    */
   public Future<Void> shutdown() {
     ready = false;
-    ingest.close();
-    LOG.info("shutting down: intake closed, draining queues and writing final snapshots");
-    return models
-        .finalSnapshots()
+    return closeKafkaSources()
+        .compose(
+            v -> {
+              ingest.close();
+              LOG.info("shutting down: intake closed, draining queues and writing final snapshots");
+              return models.finalSnapshots();
+            })
         .transform(v -> vertx.close())
         .onComplete(v -> LOG.info("Riffle stopped"));
   }

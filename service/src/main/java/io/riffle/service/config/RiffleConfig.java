@@ -259,6 +259,11 @@ public record RiffleConfig(
         kafka);
   }
 
+  /** A copy with other Kafka sources. */
+  public RiffleConfig withKafka(Kafka k) {
+    return new RiffleConfig(http, dataDir, adminToken, snapshots, ingest, feedback, models, k);
+  }
+
   /** A copy with other start-up models. */
   public RiffleConfig withModels(Map<String, ModelSpecRequest> m) {
     return new RiffleConfig(

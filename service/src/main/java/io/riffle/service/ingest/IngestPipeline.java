@@ -8,6 +8,7 @@ import io.riffle.api.ProblemType;
 import io.riffle.service.metrics.RiffleMetrics;
 import io.riffle.service.model.LearnBatch;
 import io.riffle.service.model.LearnResult;
+import io.riffle.service.model.LearnerVerticle;
 import io.riffle.service.model.ModelRegistry;
 import io.riffle.service.model.ModelRuntime;
 import io.riffle.store.features.SparseVector;
@@ -70,6 +71,24 @@ public final class IngestPipeline {
       long[] lines,
       List<Problem.LineError> priorErrors,
       String source) {
+    return submit(model, examples, lines, priorErrors, source, null);
+  }
+
+  /**
+   * Ingests {@code examples} into {@code model} and, on the learner thread right after the last of
+   * them is learned (before any snapshot can be taken), puts {@code offsetsAfter} into the model's
+   * {@code offsets()}; so a snapshot holds exactly the source offsets of what it learned. When no
+   * example is valid the offsets are still recorded, in queue order.
+   *
+   * @param offsetsAfter entries for the model's offsets map, or null
+   */
+  public Future<Result> submit(
+      String model,
+      List<Example> examples,
+      long[] lines,
+      List<Problem.LineError> priorErrors,
+      String source,
+      Map<String, Object> offsetsAfter) {
     try {
       if (closed) {
         throw new ApiException(ProblemType.SHUTTING_DOWN, "the service is shutting down");
@@ -101,7 +120,7 @@ public final class IngestPipeline {
           metrics.rejected(model, source, e.type().slug(), 1);
         }
       }
-      return learn(rt, xs, labels, weights, ls, k, source, errors);
+      return learn(rt, xs, labels, weights, ls, k, source, errors, offsetsAfter);
     } catch (ApiException e) {
       return Future.failedFuture(e);
     }
@@ -123,7 +142,8 @@ public final class IngestPipeline {
           new long[] {1},
           1,
           source,
-          new ArrayList<>());
+          new ArrayList<>(),
+          null);
     } catch (ApiException e) {
       return Future.failedFuture(e);
     }
@@ -137,8 +157,15 @@ public final class IngestPipeline {
       long[] lines,
       int k,
       String source,
-      List<Problem.LineError> errors) {
+      List<Problem.LineError> errors,
+      Map<String, Object> offsetsAfter) {
     if (k == 0) {
+      if (offsetsAfter != null) {
+        Map<String, Object> off = Map.copyOf(offsetsAfter);
+        return models
+            .<Long>command(rt, new LearnerVerticle.OnWriter(() -> rt.model().offsets().putAll(off)))
+            .map(examples -> new Result(0, errors.size(), cap(errors), examples));
+      }
       return Future.succeededFuture(
           new Result(0, errors.size(), cap(errors), rt.model().examples()));
     }
@@ -160,7 +187,10 @@ public final class IngestPipeline {
       System.arraycopy(labels, off, bl, 0, m);
       System.arraycopy(weights, off, bw, 0, m);
       System.arraycopy(lines, off, bn, 0, m);
-      parts.add(models.command(rt, new LearnBatch(bx, bl, bw, bn, m, source)));
+      boolean last = off + m >= k;
+      parts.add(
+          models.command(
+              rt, new LearnBatch(bx, bl, bw, bn, m, source, last ? offsetsAfter : null)));
     }
     return Future.all(parts)
         .map(

@@ -182,6 +182,10 @@ public final class LearnerVerticle extends AbstractVerticle {
     } finally {
       rt.release(b.n());
     }
+    if (b.offsetsAfter() != null) {
+      // before the snapshot check below: a snapshot holds exactly the offsets of what it learned
+      m.offsets().putAll(b.offsetsAfter());
+    }
     learnTimer.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
     long now = System.currentTimeMillis();
     if (now - lastPublish >= 250) {
