@@ -120,13 +120,14 @@ public final class Riffle {
         .kafka()
         .sources()
         .forEach((name, s) -> specs.add(KafkaSource.Spec.of(config.kafka(), name, s)));
+    int chunk = Math.min(config.ingest().batchSize(), config.ingest().queueCapacity());
     Future<Void> chain = Future.succeededFuture();
     for (KafkaSource.Spec spec : specs) {
       chain =
           chain.compose(
               v ->
                   vertx
-                      .deployVerticle(new KafkaSource(spec, models, ingest, metrics))
+                      .deployVerticle(new KafkaSource(spec, models, ingest, metrics, chunk))
                       .map(
                           id -> {
                             kafkaSources.add(id);

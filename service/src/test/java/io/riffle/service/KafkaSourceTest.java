@@ -204,6 +204,72 @@ class KafkaSourceTest {
     }
   }
 
+  @Test
+  void aFullQueuePausesAndRetriesWithoutLosingOrDuplicating() throws Exception {
+    int n = 400;
+    KAFKA.createTopic("tight", 4);
+    RiffleConfig c =
+        config(dir, "tight", null).withIngest(new RiffleConfig.Ingest(8, 4)); // chunks of 4
+    try (Http h = Http.start(c)) {
+      ModelRuntime rt = h.riffle.models().require("k");
+      java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+      h.riffle
+          .models()
+          .command(
+              rt,
+              new LearnerVerticle.OnWriter(
+                  () -> {
+                    try {
+                      hold.await(60, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  }));
+      java.util.concurrent.CompletableFuture<?> http;
+      try {
+        // HTTP traffic fills the queue behind the held learner, then the records arrive
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+          lines.append(example(i)).append('\n');
+        }
+        http =
+            h.client.sendAsync(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(h.base + "/v1/models/k/examples"))
+                    .header("Content-Type", "application/x-ndjson")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(lines.toString()))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (rt.queueDepth() < 8 && System.nanoTime() < until) {
+          Thread.onSpinWait();
+        }
+        assertThat(rt.queueDepth()).isEqualTo(8);
+        produce("tight", 4, 0, n);
+        // the learner is held: the queue fills and the source meets queue-full (and retries)
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String queueFull =
+            "riffle_examples_rejected_total\\{[^}]*reason=\"queue-full\"[^}]*source=\"kafka\"";
+        while (!java.util.regex.Pattern.compile(queueFull).matcher(h.get("/metrics").body()).find()
+            && System.nanoTime() < deadline) {
+          Thread.onSpinWait();
+        }
+        assertThat(h.get("/metrics").body()).containsPattern(queueFull);
+        assertThat(rt.queueDepth()).isLessThanOrEqualTo(8);
+      } finally {
+        hold.countDown();
+      }
+      http.get(30, TimeUnit.SECONDS);
+      assertThat(awaitExamples(h, x -> x >= n + 8, 60)).isEqualTo(n + 8);
+      Map<String, Object> off = offsets(h);
+      for (int p = 0; p < 4; p++) {
+        assertThat(((Number) off.get(KafkaSource.key("tight", p))).longValue()).isEqualTo(n / 4);
+      }
+      assertThat(rt.queueDepth()).isZero();
+      assertThat(examples(h)).isEqualTo(n + 8);
+    }
+  }
+
   private static String header(
       org.apache.kafka.clients.consumer.ConsumerRecord<String, String> r, String name) {
     var h = r.headers().lastHeader(name);

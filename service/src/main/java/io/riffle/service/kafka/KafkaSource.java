@@ -138,6 +138,7 @@ public final class KafkaSource extends AbstractVerticle {
   private final IngestPipeline ingest;
   private final RiffleMetrics metrics;
   private final Counter deadLetters;
+  private final int maxChunk;
 
   /** Next offset to learn, by partition (event-loop only). */
   private final Map<Integer, Long> next = new HashMap<>();
@@ -146,9 +147,16 @@ public final class KafkaSource extends AbstractVerticle {
   private KafkaProducer<byte[], byte[]> producer;
   private volatile boolean stopped;
 
+  /**
+   * A source.
+   *
+   * @param maxChunk most examples submitted at once (at most the model queue's capacity, so a full
+   *     queue always drains enough to take the next chunk)
+   */
   public KafkaSource(
-      Spec spec, ModelRegistry models, IngestPipeline ingest, RiffleMetrics metrics) {
+      Spec spec, ModelRegistry models, IngestPipeline ingest, RiffleMetrics metrics, int maxChunk) {
     this.spec = spec;
+    this.maxChunk = Math.max(1, maxChunk);
     this.models = models;
     this.ingest = ingest;
     this.metrics = metrics;
@@ -302,12 +310,26 @@ public final class KafkaSource extends AbstractVerticle {
     if (last < 0) {
       return Future.succeededFuture();
     }
-    long[] ls = lines.stream().mapToLong(Long::longValue).toArray();
-    long nextOffset = last + 1;
-    Map<String, Object> off = Map.of(key(spec.topic(), partition), nextOffset);
-    Promise<Void> done = Promise.promise();
-    attempt(partition, good, ls, byOffset, off, nextOffset, done, 50, false);
-    return done.future();
+    // chunks no larger than the queue can ever take, in order; each records the offset after its
+    // last example (the last chunk: after the poll's last record, dead letters included)
+    Future<Void> chain = Future.succeededFuture();
+    int size = good.size();
+    for (int from0 = 0; from0 < Math.max(1, size); from0 += maxChunk) {
+      int from1 = from0;
+      int to = Math.min(size, from0 + maxChunk);
+      long nextOffset = to >= size ? last + 1 : lines.get(to - 1) + 1;
+      List<Example> part = good.subList(from1, to);
+      long[] ls = lines.subList(from1, to).stream().mapToLong(Long::longValue).toArray();
+      chain =
+          chain.compose(
+              v -> {
+                Map<String, Object> off = Map.of(key(spec.topic(), partition), nextOffset);
+                Promise<Void> done = Promise.promise();
+                attempt(partition, part, ls, byOffset, off, nextOffset, done, 50, false);
+                return done.future();
+              });
+    }
+    return chain;
   }
 
   private void attempt(
