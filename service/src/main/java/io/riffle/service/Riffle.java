@@ -75,7 +75,7 @@ public final class Riffle {
             store -> {
               models = new ModelRegistry(vertx, store, config, metrics);
               ingest = new IngestPipeline(models, metrics, config.ingest().batchSize());
-              predictions = new PredictService(metrics);
+              predictions = new PredictService();
               models.endpoints(new BusEndpoints(vertx, ingest, predictions));
               return models.start();
             })

@@ -113,14 +113,7 @@ class BusAndBackpressureTest {
       for (int i = 0; i < 8; i++) {
         eight.append("{\"features\":{\"a\":\"x\"},\"label\":1}\n");
       }
-      var first =
-          h.client.sendAsync(
-              java.net.http.HttpRequest.newBuilder(
-                      java.net.URI.create(h.base + "/v1/models/q/examples"))
-                  .header("Content-Type", "application/x-ndjson")
-                  .POST(java.net.http.HttpRequest.BodyPublishers.ofString(eight.toString()))
-                  .build(),
-              java.net.http.HttpResponse.BodyHandlers.ofString());
+      var first = h.ndjsonAsync("/v1/models/q/examples", eight.toString());
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (rt.queueDepth() < 8 && System.nanoTime() < deadline) {
         Thread.onSpinWait();

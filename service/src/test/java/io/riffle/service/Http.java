@@ -82,6 +82,17 @@ final class Http implements AutoCloseable {
     return send("POST", path, "application/x-ndjson", lines);
   }
 
+  /** Posts NDJSON without waiting for the answer (a request that stays queued). */
+  java.util.concurrent.CompletableFuture<HttpResponse<String>> ndjsonAsync(
+      String path, String lines) {
+    return client.sendAsync(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Content-Type", "application/x-ndjson")
+            .POST(HttpRequest.BodyPublishers.ofString(lines))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   /** Graceful stop (final snapshots). */
   void shutdown() throws Exception {
     riffle.shutdown().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);

@@ -232,14 +232,7 @@ class KafkaSourceTest {
         for (int i = 0; i < 8; i++) {
           lines.append(example(i)).append('\n');
         }
-        http =
-            h.client.sendAsync(
-                java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(h.base + "/v1/models/k/examples"))
-                    .header("Content-Type", "application/x-ndjson")
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(lines.toString()))
-                    .build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+        http = h.ndjsonAsync("/v1/models/k/examples", lines.toString());
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (rt.queueDepth() < 8 && System.nanoTime() < until) {
           Thread.onSpinWait();

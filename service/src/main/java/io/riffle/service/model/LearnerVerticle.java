@@ -157,23 +157,22 @@ public final class LearnerVerticle extends AbstractVerticle {
           }
           learned += k;
         } catch (IllegalArgumentException e) {
-          // the library refuses a step before changing anything; retry a group one by one so
-          // only the offending example is rejected
+          // the library refuses a step before changing anything: a single example is rejected
+          // as it is; a group is retried one by one so only the offending examples are rejected
           for (int j = i; j < i + k; j++) {
             try {
-              if (k > 1) {
-                m.learnOne(b.xs()[j], b.labels()[j], b.weights()[j]);
-                learned++;
-                continue;
+              if (k == 1) {
+                throw e;
               }
-              throw e;
-            } catch (IllegalArgumentException e2) {
+              m.learnOne(b.xs()[j], b.labels()[j], b.weights()[j]);
+              learned++;
+            } catch (IllegalArgumentException refused) {
               if (errors == null) {
                 errors = new ArrayList<>();
               }
               errors.add(
                   new Problem.LineError(
-                      b.lines()[j], ProblemType.INVALID_FEATURE.slug(), e2.getMessage()));
+                      b.lines()[j], ProblemType.INVALID_FEATURE.slug(), refused.getMessage()));
               metrics.rejected(rt.name(), b.source(), ProblemType.INVALID_FEATURE.slug(), 1);
             }
           }

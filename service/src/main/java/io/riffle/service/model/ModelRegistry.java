@@ -87,7 +87,7 @@ public final class ModelRegistry {
     return vertx
         .executeBlocking(
             () -> {
-              List<Map.Entry<ModelSettings, Model>> restored = new ArrayList<>();
+              List<Restored> restored = new ArrayList<>();
               for (String name : store.models()) {
                 Optional<ModelStore.Loaded> l = store.loadLatest(name);
                 if (l.isEmpty()) {
@@ -98,23 +98,30 @@ public final class ModelRegistry {
                 ModelSpecRequest req =
                     svc == null ? null : Json.mapper().convertValue(svc, ModelSpecRequest.class);
                 Model m = Model.restore(s);
-                ModelSettings settings = req == null ? fallbackSettings(m) : ModelSettings.of(req);
-                restored.add(Map.entry(settings, m));
+                if (req == null) {
+                  throw new IllegalStateException(
+                      "snapshot of model "
+                          + name
+                          + " has no service settings: not written by the"
+                          + " service");
+                }
+                ModelSettings settings = ModelSettings.of(req);
+                restored.add(new Restored(settings, m, l.get().version()));
                 LOG.info(
                     "model {}: restored snapshot v{} ({} examples)",
                     name,
                     l.get().version(),
                     m.examples());
-                deployments.put(name + "#version", Long.toString(l.get().version()));
               }
               return restored;
             })
         .compose(
             restored -> {
               Future<Void> f = Future.succeededFuture();
-              for (Map.Entry<ModelSettings, Model> e : restored) {
-                Model m = e.getValue();
-                f = f.compose(v -> deploy(m.name(), e.getKey(), m).mapEmpty());
+              for (Restored r : restored) {
+                f =
+                    f.compose(v -> deploy(r.model().name(), r.settings(), r.model(), r.version()))
+                        .mapEmpty();
               }
               for (Map.Entry<String, ModelSpecRequest> e : config.models().entrySet()) {
                 f =
@@ -126,14 +133,6 @@ public final class ModelRegistry {
               }
               return f;
             });
-  }
-
-  private static ModelSettings fallbackSettings(Model m) {
-    throw new IllegalStateException(
-        "snapshot of model "
-            + m.name()
-            + " has no service settings; it was not written by the"
-            + " service");
   }
 
   /**
@@ -150,7 +149,7 @@ public final class ModelRegistry {
     return gone.compose(
         v -> {
           Model m = new Model(name, settings.spec());
-          return deploy(name, settings, m)
+          return deploy(name, settings, m, 0)
               .compose(
                   rt ->
                       vertx
@@ -163,7 +162,13 @@ public final class ModelRegistry {
         });
   }
 
-  private Future<ModelRuntime> deploy(String name, ModelSettings settings, Model m) {
+  private record Restored(ModelSettings settings, Model model, long version) {}
+
+  /**
+   * Deploys a learner for {@code m}; {@code snapshotVersion} is its restored snapshot (0: none).
+   */
+  private Future<ModelRuntime> deploy(
+      String name, ModelSettings settings, Model m, long snapshotVersion) {
     ModelRuntime rt =
         new ModelRuntime(
             name,
@@ -172,10 +177,7 @@ public final class ModelRegistry {
             config.feedback().cacheSize(),
             config.feedback().ttlSeconds(),
             config.ingest().queueCapacity());
-    String v = deployments.remove(name + "#version");
-    if (v != null) {
-      rt.lastSnapshotVersion = Long.parseLong(v);
-    }
+    rt.lastSnapshotVersion = snapshotVersion;
     rt.registerMeters(metrics);
     return vertx
         .deployVerticle(

@@ -45,7 +45,15 @@ public final class ModelRuntime {
     this.examplesAtSnapshot = model.examples();
   }
 
+  // predict-latency timers, registered once (not looked up per request)
+  io.micrometer.core.instrument.Timer predictPoint;
+  io.micrometer.core.instrument.Timer predictSamples;
+  io.micrometer.core.instrument.Timer predictRank;
+
   void registerMeters(RiffleMetrics m) {
+    predictPoint = m.predictTimer(name, "point");
+    predictSamples = m.predictTimer(name, "samples");
+    predictRank = m.predictTimer(name, "rank");
     m.gauge(
         name,
         "riffle.queue.depth",

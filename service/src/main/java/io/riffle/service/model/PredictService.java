@@ -5,7 +5,6 @@ import io.riffle.api.ApiException;
 import io.riffle.api.PredictRequest;
 import io.riffle.api.ProblemType;
 import io.riffle.api.RankRequest;
-import io.riffle.service.metrics.RiffleMetrics;
 import io.riffle.store.features.SparseVector;
 import io.riffle.store.learn.Model;
 import io.riffle.store.learn.Prediction;
@@ -26,11 +25,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PredictService {
   private static final int RANK_MEAN_SAMPLES = 16;
-  private final RiffleMetrics metrics;
-
-  public PredictService(RiffleMetrics metrics) {
-    this.metrics = metrics;
-  }
 
   /** Answers a predict request (single or batch) as a JSON-ready map. */
   public Map<String, Object> predict(ModelRuntime rt, PredictRequest req) {
@@ -57,7 +51,7 @@ public final class PredictService {
     } else {
       out = one(rt, m, req.features(), req, samples);
     }
-    Timer t = metrics.predictTimer(rt.name(), samples > 0 ? "samples" : "point");
+    Timer t = samples > 0 ? rt.predictSamples : rt.predictPoint;
     t.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
     return out;
   }
@@ -172,7 +166,7 @@ public final class PredictService {
     out.put("actions", scored);
     out.put("version", m.examples());
     out.put("predictionId", id);
-    metrics.predictTimer(rt.name(), "rank").record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+    rt.predictRank.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
     return out;
   }
 }
