@@ -4,7 +4,7 @@ import io.riffle.service.config.RiffleConfig;
 import io.riffle.service.http.ApiRouter;
 import io.riffle.service.http.Handlers;
 import io.riffle.service.ingest.IngestPipeline;
-import io.riffle.service.kafka.KafkaSource;
+import io.riffle.service.kafka.KafkaSources;
 import io.riffle.service.metrics.RiffleMetrics;
 import io.riffle.service.model.BusEndpoints;
 import io.riffle.service.model.Local;
@@ -23,9 +23,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +44,7 @@ public final class Riffle {
   private PredictService predictions;
   private volatile boolean ready;
   private final AtomicInteger port = new AtomicInteger(-1);
-  private final List<String> kafkaSources = new CopyOnWriteArrayList<>();
+  private KafkaSources sources;
 
   private Riffle(RiffleConfig config) {
     this.config = config;
@@ -77,10 +74,11 @@ public final class Riffle {
               ingest = new IngestPipeline(models, metrics, config.ingest().batchSize());
               predictions = new PredictService();
               models.endpoints(new BusEndpoints(vertx, ingest, predictions));
+              sources = new KafkaSources(vertx, config, models, ingest, metrics);
               return models.start();
             })
         .compose(v -> deployHttp())
-        .compose(v -> deployKafkaSources())
+        .compose(v -> sources.start())
         .onSuccess(
             v -> {
               ready = true;
@@ -113,42 +111,9 @@ public final class Riffle {
             });
   }
 
-  /** One {@link KafkaSource} verticle per configured source, after the models are restored. */
-  private Future<Void> deployKafkaSources() {
-    List<KafkaSource.Spec> specs = new ArrayList<>();
-    config
-        .kafka()
-        .sources()
-        .forEach((name, s) -> specs.add(KafkaSource.Spec.of(config.kafka(), name, s)));
-    int chunk = Math.min(config.ingest().batchSize(), config.ingest().queueCapacity());
-    Future<Void> chain = Future.succeededFuture();
-    for (KafkaSource.Spec spec : specs) {
-      chain =
-          chain.compose(
-              v ->
-                  vertx
-                      .deployVerticle(new KafkaSource(spec, models, ingest, metrics, chunk))
-                      .map(
-                          id -> {
-                            kafkaSources.add(id);
-                            return null;
-                          }));
-    }
-    return chain;
-  }
-
-  /** Closes the Kafka consumers (what they handed over stays queued and is learned). */
-  private Future<Void> closeKafkaSources() {
-    List<Future<Void>> all = new ArrayList<>();
-    for (String id : kafkaSources) {
-      all.add(vertx.undeploy(id));
-    }
-    kafkaSources.clear();
-    return Future.join(all).<Void>mapEmpty().otherwiseEmpty();
-  }
-
   private Future<Void> deployHttp() {
-    Handlers handlers = new Handlers(vertx, models, ingest, predictions, metrics, () -> ready);
+    Handlers handlers =
+        new Handlers(vertx, models, ingest, predictions, metrics, sources, () -> ready);
     int instances =
         config.http().instances() > 0
             ? config.http().instances()
@@ -218,6 +183,11 @@ public final class Riffle {
     return models;
   }
 
+  /** The Kafka sources. */
+  public KafkaSources sources() {
+    return sources;
+  }
+
   public RiffleMetrics metrics() {
     return metrics;
   }
@@ -232,7 +202,8 @@ public final class Riffle {
    */
   public Future<Void> shutdown() {
     ready = false;
-    return closeKafkaSources()
+    return sources
+        .close()
         .compose(
             v -> {
               ingest.close();
@@ -246,6 +217,7 @@ public final class Riffle {
   /** Stops without final snapshots (what a crash leaves behind; for tests). */
   public Future<Void> halt() {
     ready = false;
+    sources.halt();
     ingest.close();
     return vertx.close();
   }

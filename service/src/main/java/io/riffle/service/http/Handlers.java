@@ -10,7 +10,9 @@ import io.riffle.api.PredictRequest;
 import io.riffle.api.Problem;
 import io.riffle.api.ProblemType;
 import io.riffle.api.RankRequest;
+import io.riffle.api.SourceRequest;
 import io.riffle.service.ingest.IngestPipeline;
+import io.riffle.service.kafka.KafkaSources;
 import io.riffle.service.metrics.RiffleMetrics;
 import io.riffle.service.model.LearnerVerticle;
 import io.riffle.service.model.ModelRegistry;
@@ -37,6 +39,7 @@ public final class Handlers {
   private final PredictService predictions;
   private final RiffleMetrics metrics;
   private final BooleanSupplier ready;
+  private final KafkaSources sources;
   private final byte[] contract = Contract.bytes();
 
   public Handlers(
@@ -45,8 +48,10 @@ public final class Handlers {
       IngestPipeline ingest,
       PredictService predictions,
       RiffleMetrics metrics,
+      KafkaSources sources,
       BooleanSupplier ready) {
     this.vertx = vertx;
+    this.sources = sources;
     this.models = models;
     this.ingest = ingest;
     this.predictions = predictions;
@@ -95,6 +100,16 @@ public final class Handlers {
             ctx.response()
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                 .end(metrics.scrape()));
+    h.put("listSources", guard(ctx -> ok(ctx, Map.of("sources", sources.list()))));
+    h.put("getSource", guard(ctx -> ok(ctx, sources.get(ctx.pathParam("name")))));
+    h.put("putSource", guard(this::putSource));
+    h.put(
+        "deleteSource",
+        ctx ->
+            sources
+                .delete(ctx.pathParam("name"))
+                .onSuccess(v -> ctx.response().setStatusCode(204).end())
+                .onFailure(e -> fail(ctx, e)));
     h.put("live", ctx -> send(ctx, 200, "application/json", Map.of("status", "UP")));
     h.put(
         "ready",
@@ -182,6 +197,24 @@ public final class Handlers {
     ModelRuntime rt = model(ctx);
     PredictRequest req = body(ctx, PredictRequest.class).validate();
     ok(ctx, predictions.predict(rt, req));
+  }
+
+  private void putSource(RoutingContext ctx) {
+    String name = ctx.pathParam("name");
+    SourceRequest req = body(ctx, SourceRequest.class);
+    reply(
+        ctx,
+        sources.put(name, req),
+        replaced -> replaced ? 200 : 201,
+        replaced -> sources.get(name));
+  }
+
+  private static void fail(RoutingContext ctx, Throwable e) {
+    if (e instanceof ApiException a) {
+      ApiRouter.problem(ctx, a);
+    } else {
+      ctx.fail(e);
+    }
   }
 
   private void rank(RoutingContext ctx) {
@@ -352,14 +385,7 @@ public final class Handlers {
                 ApiRouter.problem(ctx, e);
               }
             })
-        .onFailure(
-            e -> {
-              if (e instanceof ApiException a) {
-                ApiRouter.problem(ctx, a);
-              } else {
-                ctx.fail(e);
-              }
-            });
+        .onFailure(e -> fail(ctx, e));
   }
 
   private static void ok(RoutingContext ctx, Object body) {

@@ -149,6 +149,33 @@ public final class IngestPipeline {
     }
   }
 
+  /**
+   * Learns {@code k} already hashed and validated examples (a Kafka source hashes on its own event
+   * loop) and records {@code offsetsAfter} as {@link #submit(String, List, long[], List, String,
+   * Map)} does; the queue is reserved for all {@code k} or nothing ({@code queue-full}).
+   */
+  public Future<Result> submitHashed(
+      ModelRuntime rt,
+      SparseVector[] xs,
+      double[] labels,
+      double[] weights,
+      long[] lines,
+      int k,
+      String source,
+      List<Problem.LineError> errors,
+      Map<String, Object> offsetsAfter) {
+    if (closed) {
+      return Future.failedFuture(
+          new ApiException(ProblemType.SHUTTING_DOWN, "the service is shutting down"));
+    }
+    try {
+      return learn(
+          rt, xs, labels, weights, lines, k, source, new ArrayList<>(errors), offsetsAfter);
+    } catch (ApiException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
   private Future<Result> learn(
       ModelRuntime rt,
       SparseVector[] xs,

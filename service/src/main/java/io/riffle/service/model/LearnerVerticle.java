@@ -344,6 +344,7 @@ public final class LearnerVerticle extends AbstractVerticle {
     rt.lastSnapshotMillis = System.currentTimeMillis();
     rt.lastSnapshotBytes = s.arrayBytes();
     rt.examplesAtSnapshot = m.examples();
+    rt.snapshotTaken(m.offsets());
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("version", version);
     out.put("bytes", s.arrayBytes());
@@ -382,6 +383,7 @@ public final class LearnerVerticle extends AbstractVerticle {
     }
     rt.replaceModel(m);
     rt.examplesAtSnapshot = m.examples();
+    rt.snapshotTaken(m.offsets());
     publish();
     LOG.info("model {}: restored snapshot v{} ({} examples)", rt.name(), version, m.examples());
     return Map.of("version", version, "examples", m.examples());

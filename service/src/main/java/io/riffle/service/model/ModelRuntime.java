@@ -32,6 +32,7 @@ public final class ModelRuntime {
   volatile long lastSnapshotMillis = System.currentTimeMillis();
   volatile long lastSnapshotBytes;
   volatile long examplesAtSnapshot;
+  private volatile Map<String, Object> durableOffsets;
   final List<Refinement> refinements = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   ModelRuntime(
@@ -43,6 +44,20 @@ public final class ModelRuntime {
     this.hashers = ThreadLocal.withInitial(() -> new FeatureHasher(settings.spec().hashing()));
     this.queueCapacity = capacity;
     this.examplesAtSnapshot = model.examples();
+    this.durableOffsets = Map.copyOf(model.offsets());
+  }
+
+  /**
+   * The source offsets of the last snapshot written or restored (what survives a crash): a Kafka
+   * source commits these to its consumer group, never offsets that are only learned in memory.
+   */
+  public Map<String, Object> durableOffsets() {
+    return durableOffsets;
+  }
+
+  /** Called by the learner after writing or restoring a snapshot (on the writer thread). */
+  void snapshotTaken(Map<String, Object> offsets) {
+    durableOffsets = Map.copyOf(offsets);
   }
 
   // predict-latency timers, registered once (not looked up per request)
