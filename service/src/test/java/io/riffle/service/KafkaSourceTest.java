@@ -12,6 +12,7 @@ import io.riffle.service.model.LearnerVerticle;
 import io.riffle.service.model.ModelRuntime;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -60,11 +61,20 @@ class KafkaSourceTest {
   }
 
   static void produce(String topic, int partitions, int from, int to) throws Exception {
-    try (KafkaProducer<String, String> p = KAFKA.producer()) {
+    produce(KAFKA, topic, partitions, from, to);
+  }
+
+  static void produce(KafkaBroker kafka, String topic, int partitions, int from, int to)
+      throws Exception {
+    try (KafkaProducer<String, String> p = kafka.producer()) {
+      List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
       for (int i = from; i < to; i++) {
-        p.send(new ProducerRecord<>(topic, i % partitions, "k" + i, example(i)));
+        sent.add(p.send(new ProducerRecord<>(topic, i % partitions, "k" + i, example(i))));
       }
       p.flush();
+      for (java.util.concurrent.Future<?> f : sent) {
+        f.get(60, TimeUnit.SECONDS); // a record the broker refused fails the test here
+      }
     }
   }
 
