@@ -35,6 +35,21 @@ class ServiceProcessTest {
   }
 
   @Test
+  void startWithAConfigShouldPassItAsTheConfigFile(@TempDir Path dir) throws Exception {
+    String config = "{\"ingest\":{\"batchSize\":64}}";
+    try (ServiceProcess sp =
+        ServiceProcess.start(FakeJar.write(dir), Duration.ofSeconds(30), config)) {
+      HttpResponse<String> r =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(sp.baseUrl() + "/fake/config")).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).isEqualTo(config);
+    }
+  }
+
+  @Test
   void startShouldFailWithTheLogWhenTheProcessExits(@TempDir Path dir) throws Exception {
     Path notAJar = Files.writeString(dir.resolve("broken.jar"), "not a jar");
     assertThatThrownBy(() -> ServiceProcess.start(notAJar, Duration.ofSeconds(30)))
