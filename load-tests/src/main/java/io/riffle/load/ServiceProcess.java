@@ -77,6 +77,11 @@ public final class ServiceProcess implements AutoCloseable {
 
   /** Starts the located jar; fails if there is none. */
   public static ServiceProcess start(Duration readyDeadline) {
+    return start(readyDeadline, null);
+  }
+
+  /** Starts the located jar with {@code config} (see {@link #start(Path, Duration, String)}). */
+  public static ServiceProcess start(Duration readyDeadline, String config) {
     Path jar =
         locateJar()
             .orElseThrow(
@@ -84,7 +89,7 @@ public final class ServiceProcess implements AutoCloseable {
                     new IllegalStateException(
                         "no service jar: build service/target/riffle.jar or set -D"
                             + JAR_PROPERTY));
-    return start(jar, readyDeadline);
+    return start(jar, readyDeadline, config);
   }
 
   /**
@@ -95,14 +100,30 @@ public final class ServiceProcess implements AutoCloseable {
    *     destroyed; the message holds the log's tail)
    */
   public static ServiceProcess start(Path jar, Duration readyDeadline) {
+    return start(jar, readyDeadline, null);
+  }
+
+  /**
+   * As {@link #start(Path, Duration)}, with {@code config} (YAML or JSON, or null for the embedded
+   * defaults) written to {@code riffle.yaml} in the temporary directory and passed as {@code
+   * --config}. The environment still sets the port and the data directory (environment overrides
+   * win over the file), so the config need not name them.
+   */
+  public static ServiceProcess start(Path jar, Duration readyDeadline, String config) {
     try {
       Path dataDir = Files.createTempDirectory("riffle-load-");
       Path log = dataDir.resolve("service.log");
       int port = freePort();
+      List<String> command =
+          new ArrayList<>(List.of(javaBinary(), "-jar", jar.toAbsolutePath().toString()));
+      if (config != null) {
+        Path file = dataDir.resolve("riffle.yaml");
+        Files.writeString(file, config, StandardCharsets.UTF_8);
+        command.add("--config");
+        command.add(file.toString());
+      }
       ProcessBuilder pb =
-          new ProcessBuilder(javaBinary(), "-jar", jar.toAbsolutePath().toString())
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile());
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       pb.environment().put("RIFFLE_HTTP_PORT", Integer.toString(port));
       pb.environment().put("RIFFLE_DATA_DIR", dataDir.resolve("data").toString());
       // admin routes stay open: the scenarios create their own models

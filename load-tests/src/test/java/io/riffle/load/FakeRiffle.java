@@ -8,6 +8,8 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -35,6 +37,15 @@ public final class FakeRiffle {
     server.createContext(
         "/health/ready", ex -> reply(ex, System.nanoTime() - readyAt >= 0 ? 200 : 503, "{}"));
     server.createContext("/v1/models/", FakeRiffle::model);
+    // echoes the file named by --config, so ServiceProcessTest can see what the launcher passed
+    String config = args.length == 2 && args[0].equals("--config") ? args[1] : null;
+    server.createContext(
+        "/fake/config",
+        ex ->
+            reply(
+                ex,
+                config == null ? 404 : 200,
+                config == null ? "{}" : Files.readString(Path.of(config), StandardCharsets.UTF_8)));
     server.start();
   }
 

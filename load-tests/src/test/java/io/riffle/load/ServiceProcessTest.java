@@ -20,11 +20,7 @@ class ServiceProcessTest {
     Path jar = FakeJar.write(dir);
     ServiceProcess sp = ServiceProcess.start(jar, Duration.ofSeconds(30));
     try {
-      HttpResponse<String> r =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(URI.create(sp.baseUrl() + "/health/ready")).build(),
-                  HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = get(sp, "/health/ready");
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(sp.baseUrl()).isEqualTo("http://127.0.0.1:" + sp.port());
     } finally {
@@ -32,6 +28,17 @@ class ServiceProcessTest {
     }
     assertThat(sp.isAlive()).isFalse();
     assertThat(sp.log()).doesNotExist();
+  }
+
+  @Test
+  void startWithAConfigShouldPassItAsTheConfigFile(@TempDir Path dir) throws Exception {
+    String config = "{\"ingest\":{\"batchSize\":64}}";
+    try (ServiceProcess sp =
+        ServiceProcess.start(FakeJar.write(dir), Duration.ofSeconds(30), config)) {
+      HttpResponse<String> r = get(sp, "/fake/config");
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).isEqualTo(config);
+    }
   }
 
   @Test
@@ -58,5 +65,12 @@ class ServiceProcessTest {
         System.setProperty(ServiceProcess.JAR_PROPERTY, old);
       }
     }
+  }
+
+  private static HttpResponse<String> get(ServiceProcess sp, String path) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(sp.baseUrl() + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -8,6 +8,8 @@ import io.riffle.load.ServiceProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -90,8 +92,23 @@ class GatlingSmokeTest {
   static final class Smoke {
     private Smoke() {}
 
+    static int run(Class<? extends Simulation> simulation, String url, Map<String, String> extra)
+        throws Exception {
+      return run(
+          simulation,
+          url,
+          extra,
+          Files.createDirectories(Path.of("target", "gatling-smoke")),
+          false);
+    }
+
+    /** As above, into {@code results}, with the HTML report when {@code reports}. */
     static synchronized int run(
-        Class<? extends Simulation> simulation, String url, Map<String, String> extra)
+        Class<? extends Simulation> simulation,
+        String url,
+        Map<String, String> extra,
+        Path results,
+        boolean reports)
         throws Exception {
       Properties saved = (Properties) System.getProperties().clone();
       try {
@@ -101,17 +118,19 @@ class GatlingSmokeTest {
         System.setProperty("riffle.warmup", "200");
         System.setProperty("riffle.model", "smoke-" + simulation.getSimpleName().toLowerCase());
         extra.forEach(System::setProperty);
-        Path results = Files.createDirectories(Path.of("target", "gatling-smoke"));
-        return io.gatling.app.Gatling$.MODULE$.fromArgs(
-            new String[] {
-              "--simulation",
-              simulation.getName(),
-              "--results-folder",
-              results.toAbsolutePath().toString(),
-              "--no-reports",
-              "--launcher",
-              "junit"
-            });
+        List<String> args =
+            new ArrayList<>(
+                List.of(
+                    "--simulation",
+                    simulation.getName(),
+                    "--results-folder",
+                    results.toAbsolutePath().toString(),
+                    "--launcher",
+                    "junit"));
+        if (!reports) {
+          args.add("--no-reports");
+        }
+        return io.gatling.app.Gatling$.MODULE$.fromArgs(args.toArray(String[]::new));
       } finally {
         System.setProperties(saved);
       }
