@@ -111,6 +111,11 @@ public final class TrainingSet implements SparseGradientSource {
     return rows.length;
   }
 
+  /** True if some training example touches global row {@code row}. */
+  boolean touches(int row) {
+    return Arrays.binarySearch(rows, row) >= 0;
+  }
+
   /** Global row of active row {@code a}. */
   int row(int a) {
     return rows[a];
