@@ -128,6 +128,40 @@ public final class Promotion {
   }
 
   /**
+   * Resets local row {@code localRow} of a shard to weight 0 with the optimizer state that learned
+   * nothing towards it: the state a weight is a function of (FTRL's and FTML's {@code z}, DCASGD's
+   * previous weight, the master copy) becomes 0; accumulators that only scale steps (FTRL's {@code
+   * n}, Adagrad's sums, Adam's moments...) are kept.
+   */
+  static void forget(Model m, ModelShard shard, int localRow) {
+    ParamState st = shard.state();
+    Store w = shard.weights();
+    int width = m.kind().outputs();
+    int from = localRow * width;
+    int to = from + width;
+    for (int e = from; e < to; e++) {
+      w.set(e, 0);
+    }
+    switch (m.updater().optimizer().name()) {
+      case "ftrl" -> zero(st.array(0), from, to);
+      case "ftml" -> zero(st.array(2), from, to);
+      case "dcasgd" -> zero(st.array(st.arrayCount() - 1), from, to);
+      default -> {
+        // accumulators only
+      }
+    }
+    if (st.master() != null) {
+      zero(st.master(), from, to);
+    }
+  }
+
+  private static void zero(Store s, int from, int to) {
+    for (int e = from; e < to; e++) {
+      s.set(e, 0);
+    }
+  }
+
+  /**
    * Makes the optimizer state of local row {@code localRow} of a shard consistent with its (new)
    * weights, for the optimizers whose weight is a function of their state; otherwise the first step
    * on such a row would snap it back to the value the state implies.

@@ -52,10 +52,7 @@ class RefineTest {
   @Test
   void svrgAndLbfgsShouldBeatOnlineFtrlOnTheHeldBackTail() {
     Model live = trained(ftrl(2), 7, true, N);
-    RefineResult svrg =
-        RefineJob.refine(
-            live,
-            RefineSpec.of("svrg").withOptimizerParams(Map.of("learning_rate", 0.1, "wd", 1e-3)));
+    RefineResult svrg = RefineJob.refine(live, RefineSpec.of("svrg"));
     RefineResult lbfgs = RefineJob.refine(live, RefineSpec.of("lbfgs"));
     RefineResult adagrad = RefineJob.refine(live, RefineSpec.of("adagrad").withEpochs(3));
     for (RefineResult r : new RefineResult[] {svrg, lbfgs, adagrad}) {
@@ -131,7 +128,7 @@ class RefineTest {
   }
 
   @Test
-  void rowsSeenOnlyInTheTailShouldNotLeakIntoTheChallenger() {
+  void rowsTheTailTouchesShouldNotLeakIntoTheChallenger() {
     ModelSpec spec = ftrl(1);
     Model live = trained(spec, 41, false, 1800);
     // "late" appears in the 200 newest examples only: the held-back tail
@@ -146,7 +143,8 @@ class RefineTest {
     RefineJob job = RefineJob.prepare(live, RefineSpec.of("lbfgs"));
     RefineResult r = job.run();
     assertThat(r.holdoutExamples()).isEqualTo(200);
-    assertThat(r.message()).contains("1 rows seen only in the tail reset to 0");
+    // every row the tail touches (the 100 pool features, the bias and "late") starts from 0
+    assertThat(r.message()).contains("with the 102 rows the tail touches reset to 0");
     // the challenger relearned it over the tail, as the live model did
     assertThat(weight(r.challenger(), late)).isNotZero();
   }
@@ -292,7 +290,8 @@ class RefineTest {
     RefineSpec min = json.readValue("{\"method\":\"svrg\"}", RefineSpec.class);
     assertThat(min).isEqualTo(RefineSpec.of("svrg"));
     assertThat(min.optimizer()).isEqualTo("sgd");
-    assertThat(min.optimizerParams()).containsEntry("learning_rate", 0.1);
+    assertThat(min.optimizerParams()).doesNotContainKey("learning_rate");
+    assertThat(min.l2()).isNull();
     assertThat(min.updateFreq()).isEqualTo(RefineSpec.DEFAULT_UPDATE_FREQ);
     RefineSpec full =
         json.readValue(
