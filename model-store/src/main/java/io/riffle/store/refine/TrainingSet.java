@@ -197,8 +197,11 @@ public final class TrainingSet implements SparseGradientSource {
     return loss;
   }
 
-  /** Summed weighted loss of all examples and its gradient (overwritten) at {@code w}. */
-  double lossAndGradient(double[] w, double[] grad) {
+  /**
+   * Summed weighted loss of all examples and its gradient (overwritten) at {@code w}: the
+   * full-batch pass of L-BFGS, one CSR sweep (public for {@code DenseGradientBenchmark}).
+   */
+  public double lossAndGradient(double[] w, double[] grad) {
     Arrays.fill(grad, 0);
     return addGradients(w, 0, n, grad, m, g);
   }

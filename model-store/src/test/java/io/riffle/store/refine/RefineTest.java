@@ -284,6 +284,88 @@ class RefineTest {
     assertThat(relevantNonZero).isEqualTo(50);
   }
 
+  /**
+   * The service's dense model kind is a model whose rows are the vector's positions (plus a bias
+   * row): refinement runs over the same window, every entry of a vector a stored feature. Single
+   * output (logistic) and multi-output (softmax over 4 classes).
+   */
+  @Test
+  void denseVectorModelsShouldRefineAndBeatTheOnlineModelOnFreshData() {
+    int dim = 24;
+    for (ModelKindSpec kindSpec :
+        new ModelKindSpec[] {ModelKindSpec.of("logistic"), new ModelKindSpec("softmax", null, 4)}) {
+      ModelSpec spec =
+          ModelSpec.of(kindSpec).withHashing(HashingSpec.defaults().withBits(5)).withShards(2);
+      int k = kindSpec.kind().equals("softmax") ? 4 : 1;
+      java.util.SplittableRandom rnd = new java.util.SplittableRandom(61);
+      double[][] truth = new double[k][dim];
+      for (double[] t : truth) {
+        for (int j = 0; j < dim; j++) {
+          t[j] = rnd.nextGaussian() * 0.6;
+        }
+      }
+      Model live = new Model("d", spec);
+      io.riffle.store.features.SparseVector v = new io.riffle.store.features.SparseVector();
+      double[] y = new double[1];
+      java.util.function.Supplier<io.riffle.store.features.SparseVector> next =
+          () -> {
+            v.clear();
+            double[] z = new double[k];
+            for (int j = 0; j < dim; j++) {
+              float x = (float) rnd.nextGaussian();
+              v.add(j, x);
+              for (int c = 0; c < k; c++) {
+                z[c] += truth[c][j] * x;
+              }
+            }
+            v.add(dim, 1f); // bias row, as the service adds it
+            if (k == 1) {
+              y[0] = rnd.nextDouble() < 1 / (1 + Math.exp(-z[0])) ? 1 : 0;
+            } else {
+              double[] p = new double[k];
+              double sum = 0;
+              for (int c = 0; c < k; c++) {
+                p[c] = Math.exp(z[c]);
+                sum += p[c];
+              }
+              double u = rnd.nextDouble() * sum;
+              int c = 0;
+              while (c < k - 1 && (u -= p[c]) > 0) {
+                c++;
+              }
+              y[0] = c;
+            }
+            return v;
+          };
+      for (int i = 0; i < 3000; i++) {
+        live.learnOne(next.get(), y[0], 1.0);
+      }
+      RefineResult r = RefineJob.refine(live, RefineSpec.of("lbfgs"));
+      System.out.printf("dense %s: %s; %s%n", kindSpec.kind(), r.status(), r.message());
+      assertThat(r.promotable()).isTrue();
+      Model promoted = Promotion.promote(live, r);
+      double liveFresh = 0;
+      double promotedFresh = 0;
+      int m = 3000;
+      for (int i = 0; i < m; i++) {
+        io.riffle.store.features.SparseVector x = next.get();
+        liveFresh += freshLoss(live, x, y[0]) / m;
+        promotedFresh += freshLoss(promoted, x, y[0]) / m;
+      }
+      System.out.printf(
+          "dense %s, fresh %d: online ftrl %.4f, promoted lbfgs %.4f%n",
+          kindSpec.kind(), m, liveFresh, promotedFresh);
+      assertThat(promotedFresh).isLessThan(liveFresh);
+    }
+  }
+
+  /** Log loss of {@code m} on hashed {@code x}, without learning. */
+  private static double freshLoss(Model m, io.riffle.store.features.SparseVector x, double label) {
+    var p = m.predictHashed(x, 0, new double[0], false, 1).outputs();
+    double q = p.length == 1 ? (label > 0 ? p[0] : 1 - p[0]) : p[(int) label];
+    return -Math.log(Math.max(q, 1e-15));
+  }
+
   @Test
   void specShouldRoundTripThroughJsonWithDefaults() throws Exception {
     ObjectMapper json = new ObjectMapper();
