@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 # Progressive loss on the spam-assassin stream with and without scheduled refinement.
 # Usage from the repository root, after ./mvnw -B -q package -DskipTests:
-#   python3 load-tests/scripts/spam_refine.py lbfgs|svrg
+#   python3 load-tests/scripts/spam_refine.py lbfgs|svrg ['{"l2":0.001,...}']
+# The optional second argument is merged into the refine section (method and everyExamples
+# are set here). VERBOSE=1 prints each refinement's message.
 import gzip, json, re, urllib.request, subprocess, time, os, tempfile, sys
 port=18222
 d=tempfile.mkdtemp()
@@ -14,7 +16,8 @@ for i in range(100):
     except Exception: time.sleep(0.1)
 base={"kind":"binary","bits":20,"text":["subject","body"]}
 req("PUT","/v1/models/plain",json.dumps(base))
-req("PUT","/v1/models/refined",json.dumps(dict(base,refine={"method":sys.argv[1],"everyExamples":1000})))
+refine=dict(json.loads(sys.argv[2]) if len(sys.argv)>2 else {},method=sys.argv[1],everyExamples=1000)
+req("PUT","/v1/models/refined",json.dumps(dict(base,refine=refine)))
 lines=[]
 for l in gzip.open("../shared/data/spam-assassin.jsonl.gz","rt"):
     m=json.loads(l); fr=m.get("from") or ""; dom=fr.rsplit("@",1)[-1].strip('> "') if "@" in fr else "none"
@@ -24,10 +27,16 @@ for i in range(0,len(lines),250):
     chunk="\n".join(lines[i:i+250])
     for name in ("plain","refined"): req("POST",f"/v1/models/{name}/examples",chunk,"application/x-ndjson")
     time.sleep(0.05)
-time.sleep(3)
+# wait for the last refinement to end (poll with a deadline)
+deadline=time.time()+600
+while time.time()<deadline and any(r["status"]=="running" for r in req("GET","/v1/models/refined/refinements")["refinements"]):
+    time.sleep(0.2)
 for name in ("plain","refined"):
     print(name, json.dumps(req("GET",f"/v1/models/{name}/metrics")["all"]))
 rs=req("GET","/v1/models/refined/refinements")["refinements"]
 print("refinements", len(rs), "promoted", sum(r["promoted"] for r in rs), "durations ms", [r["durationMs"] for r in rs])
-print([ (r["status"], round(r["liveLoss"] or 0,4), round(r["challengerLoss"] or 0,4)) for r in rs])
+print("ingest seconds", round(time.time()-t,1))
+for r in rs:
+    print(" ", r["id"], r["status"], "live", r["liveLoss"] and round(r["liveLoss"],4), "challenger", r["challengerLoss"] and round(r["challengerLoss"],4), "replayed", r["examplesReplayed"], "ms", r["durationMs"])
+    if os.environ.get("VERBOSE") and r.get("error"): print("   ", r["error"])
 p.terminate(); p.wait()

@@ -66,6 +66,26 @@ class RefineServiceTest {
       assertThat(done.get("promoted").asBoolean())
           .isEqualTo(done.get("challengerLoss").asDouble() < done.get("liveLoss").asDouble());
       assertThat(h.get("/v1/models/r").json().get("examples").asLong()).isEqualTo(4000);
+
+      // the judge's numbers are the library's on the same stream: the live side is the progressive
+      // loss recorded when the tail was learned, not the live model's in-sample loss there
+      String spec = "{\"kind\":\"binary\",\"refine\":{\"method\":\"lbfgs\"}}";
+      var json = new com.fasterxml.jackson.databind.ObjectMapper();
+      var settings =
+          io.riffle.service.model.ModelSettings.of(
+              json.readValue(spec, io.riffle.api.ModelSpecRequest.class));
+      var same = new io.riffle.store.learn.Model("r", settings.spec());
+      for (String line : stream(4000, 1).split("\n")) {
+        JsonNode ex = json.readTree(line);
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> f =
+            json.convertValue(ex.get("features"), java.util.Map.class);
+        same.learn(f, ex.get("label").asDouble(), 1.0);
+      }
+      var expected = io.riffle.store.refine.RefineJob.refine(same, settings.refine());
+      assertThat(done.get("liveLoss").asDouble()).isEqualTo(expected.liveLoss());
+      assertThat(done.get("challengerLoss").asDouble()).isEqualTo(expected.challengerLoss());
+      assertThat(expected.message()).contains("as recorded when learned");
     }
   }
 

@@ -37,7 +37,8 @@ import java.util.SplittableRandom;
  *   <li>the optimizer takes one step ({@link Updater#begin} once, then every shard applies it to
  *       its rows): so a model with S shards takes exactly the step of a model with one;
  *   <li>the examples enter the replay window (the data of scheduled refinement, {@code
- *       io.riffle.store.refine}, and of the posterior);
+ *       io.riffle.store.refine}, and of the posterior), each with its progressive loss from step 1,
+ *       by which a refinement's challenger is judged;
  *   <li>with a posterior, the SGLD chain takes one step (see {@link SgldChain}); every {@code
  *       max(64, N/8)} steps the chain's anchor moves to the posterior mean and the full-data
  *       gradient at the anchor is rebuilt over the window.
@@ -242,10 +243,10 @@ public final class Model {
     primaryStep(xs, b);
     // 4. posterior (which adds the examples to the window itself, before its step)
     if (posterior != null) {
-      posteriorStep(xs, labels, weights, b);
+      posteriorStep(xs, labels, weights, losses, b);
     } else {
       for (int e = 0; e < b; e++) {
-        window.add(xs[e], labels[e], (float) weights[e]);
+        window.add(xs[e], labels[e], (float) weights[e], (float) losses[e]);
       }
     }
     examples += b;
@@ -255,20 +256,24 @@ public final class Model {
   /**
    * Applies the optimizer step of a micro-batch to the primary weights only: no progressive
    * metrics, no replay window, no posterior step, no example count. Promotion of a refined
-   * challenger uses it to replay the examples the live model learned while the refinement ran. Same
-   * input contract and refusal of oversized margins as {@link #learnHashed}.
+   * challenger uses it to replay the held-back tail and the examples the live model learned while
+   * the refinement ran. Same input contract and refusal of oversized margins as {@link
+   * #learnHashed}. Returns the summed (weighted) loss of the batch before the step, as {@link
+   * #learnHashed} does.
    */
-  public void replayHashed(SparseVector[] xs, double[] labels, double[] weights, int b) {
+  public double replayHashed(SparseVector[] xs, double[] labels, double[] weights, int b) {
     if (b < 1) {
-      return;
+      return 0;
     }
     ensureScratch(xs, b);
+    double loss = 0;
     for (int e = 0; e < b; e++) {
       margins(xs[e], margins, e * width);
-      kind.lossAndGradient(margins, e * width, labels[e], weights[e], dmargin, e * width);
+      loss += kind.lossAndGradient(margins, e * width, labels[e], weights[e], dmargin, e * width);
     }
     checkMagnitudes(xs, b);
     primaryStep(xs, b);
+    return loss;
   }
 
   private void checkMagnitudes(SparseVector[] xs, int b) {
@@ -431,11 +436,12 @@ public final class Model {
   private double chainN;
   private double[][] shardX2;
 
-  private void posteriorStep(SparseVector[] xs, double[] labels, double[] weights, int b) {
+  private void posteriorStep(
+      SparseVector[] xs, double[] labels, double[] weights, double[] losses, int b) {
     long s = ++chainStep;
     chainN = window.size() + b;
     for (int e = 0; e < b; e++) {
-      window.add(xs[e], labels[e], (float) weights[e]);
+      window.add(xs[e], labels[e], (float) weights[e], (float) losses[e]);
     }
     double n = window.size();
     chainN = n;

@@ -12,22 +12,21 @@ import io.riffle.store.shard.ModelShard;
  * Builds the model that goes live from a promotable {@link RefineResult}. Call on the live model's
  * writer thread; the live model is only read.
  *
- * <p><b>What the promoted model is.</b>
+ * <p><b>What the promoted model is.</b> Exactly the challenger that was judged ({@link RefineJob}:
+ * refined on the window minus its held-back tail, then continued online over the tail, which is how
+ * it was scored), continued online over every example the live model learned while the job ran:
  *
  * <ul>
- *   <li><b>Weights</b>: the challenger's refined weights, then the held-back tail of the job's
- *       window and every example the live model learned while the job ran replayed onto them
- *       ({@link Model#replayHashed}), in order, one example per step, so nothing the stream taught
- *       is lost. The tail is replayed because the challenger never trained on it (it was held back
- *       to judge); its gradients therefore enter the online optimizer's accumulators a second time
- *       (a slightly smaller per-coordinate rate for those rows, nothing worse).
- *   <li><b>Online optimizer state</b>: the live model's, as of the job's start (the challenger's
- *       copy of it), advanced by the replayed examples, so accumulators count each example once
- *       (plus the tail, see above) rather than twice. For optimizers whose weight is a function of
- *       their state (FTRL's {@code z}, FTML's {@code z}, DCASGD's previous weight), that state is
- *       first reconciled with the refined weights, or the first step on a row would snap it back to
- *       the live value. The updater's counts and schedule are then set to the live model's current
- *       ones.
+ *   <li><b>Weights</b>: the challenger's, then every example the live model learned while the job
+ *       ran replayed onto them ({@link Model#replayHashed}), in order, one example per step, so
+ *       nothing the stream taught is lost.
+ *   <li><b>Online optimizer state</b>: the challenger's: the live model's as of the job's start,
+ *       reconciled with the refined weights by the job (for optimizers whose weight is a function
+ *       of their state: FTRL's {@code z}, FTML's {@code z}, DCASGD's previous weight) and advanced
+ *       by the tail, then by the replayed examples. The tail's gradients therefore enter the
+ *       accumulators twice (the live model's state already held them when the job started): a
+ *       slightly smaller per-coordinate rate on those rows, nothing worse. The updater's counts and
+ *       schedule are then set to the live model's current ones.
  *   <li><b>Everything else</b> is the live model's now: example count, progressive metrics, replay
  *       window, ingest offsets.
  *   <li><b>Posterior</b>: the SGLD chain restarts from the promoted weights: chain and anchor move
@@ -98,22 +97,15 @@ public final class Promotion {
     ModelShard[] ps = p.shards();
     ModelShard[] cs = challenger.shards();
     for (int s = 0; s < ps.length; s++) {
+      // the job left the challenger's optimizer state consistent with its weights
       ps[s].weights().copyFrom(cs[s].weights());
       ps[s].state().importFrom(cs[s].state());
-      reconcile(p, ps[s]);
     }
-    // replay with the job-start update counts, then continue with the live ones
+    // replay with the challenger's update counts, then continue with the live ones
     p.updater().importState(challenger.updater().exportState());
     SparseVector[] one = new SparseVector[1];
     double[] y = new double[1];
     double[] wt = new double[1];
-    ReplayWindow jw = challenger.window();
-    for (int pos = result.trainExamples(); pos < jw.size(); pos++) {
-      one[0] = vector(jw, pos);
-      y[0] = jw.label(pos);
-      wt[0] = jw.weight(pos);
-      p.replayHashed(one, y, wt, 1);
-    }
     for (int k = 0; k < n; k++) {
       one[0] = xs[k];
       y[0] = labels[k];
@@ -136,13 +128,51 @@ public final class Promotion {
   }
 
   /**
-   * Makes the optimizer state of a shard consistent with its (new) weights, for the optimizers
-   * whose weight is a function of their state.
+   * Resets local row {@code localRow} of a shard to weight 0 with the optimizer state that learned
+   * nothing towards it: the state a weight is a function of (FTRL's and FTML's {@code z}, DCASGD's
+   * previous weight, the master copy) becomes 0; accumulators that only scale steps (FTRL's {@code
+   * n}, Adagrad's sums, Adam's moments...) are kept.
    */
-  static void reconcile(Model m, ModelShard shard) {
+  static void forget(Model m, ModelShard shard, int localRow) {
+    ParamState st = shard.state();
+    Store w = shard.weights();
+    int width = m.kind().outputs();
+    int from = localRow * width;
+    int to = from + width;
+    for (int e = from; e < to; e++) {
+      w.set(e, 0);
+    }
+    switch (m.updater().optimizer().name()) {
+      case "ftrl" -> zero(st.array(0), from, to);
+      case "ftml" -> zero(st.array(2), from, to);
+      case "dcasgd" -> zero(st.array(st.arrayCount() - 1), from, to);
+      default -> {
+        // accumulators only
+      }
+    }
+    if (st.master() != null) {
+      zero(st.master(), from, to);
+    }
+  }
+
+  private static void zero(Store s, int from, int to) {
+    for (int e = from; e < to; e++) {
+      s.set(e, 0);
+    }
+  }
+
+  /**
+   * Makes the optimizer state of local row {@code localRow} of a shard consistent with its (new)
+   * weights, for the optimizers whose weight is a function of their state; otherwise the first step
+   * on such a row would snap it back to the value the state implies.
+   */
+  static void reconcile(Model m, ModelShard shard, int localRow) {
     Hyperparams hp = m.updater().optimizer().hyperparams();
     ParamState st = shard.state();
     Store w = shard.weights();
+    int width = m.kind().outputs();
+    int from = localRow * width;
+    int to = from + width;
     switch (m.updater().optimizer().name()) {
       case "ftrl" -> {
         // w = -sgn(z) max(|z| - l1, 0) / ((beta + sqrt(n))/lr + wd): invert for z, keep n
@@ -152,7 +182,7 @@ public final class Promotion {
         double wd = hp.wd();
         Store z = st.array(0);
         Store n = st.array(1);
-        for (int e = 0; e < w.length(); e++) {
+        for (int e = from; e < to; e++) {
           double wv = w.get(e);
           if (wv != 0) {
             double denom = (beta + Math.sqrt(n.get(e))) / lr + wd;
@@ -166,20 +196,24 @@ public final class Promotion {
         // w = -z/d
         Store d = st.array(0);
         Store z = st.array(2);
-        for (int e = 0; e < w.length(); e++) {
+        for (int e = from; e < to; e++) {
           z.set(e, -w.get(e) * d.get(e));
         }
       }
       case "dcasgd" -> {
         Store prev = st.array(st.arrayCount() - 1);
-        prev.copyFrom(w);
+        for (int e = from; e < to; e++) {
+          prev.set(e, w.get(e));
+        }
       }
       default -> {
         // the other optimizers' state are accumulators: the weights are free of them
       }
     }
     if (st.master() != null) {
-      st.master().copyFrom(w);
+      for (int e = from; e < to; e++) {
+        st.master().set(e, w.get(e));
+      }
     }
   }
 }

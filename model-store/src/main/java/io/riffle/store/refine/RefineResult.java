@@ -3,17 +3,20 @@ package io.riffle.store.refine;
 import io.riffle.store.learn.Model;
 
 /**
- * The outcome of one {@link RefineJob}: the challenger and both losses on the held-back tail of the
- * job's window (mean weighted loss under the model kind: {@code sum(weight_i * loss_i) /
- * sum(weight_i)}).
+ * The outcome of one {@link RefineJob}: the challenger and both progressive losses on the held-back
+ * tail of the job's window (mean weighted loss under the model kind: {@code sum(weight_i * loss_i)
+ * / sum(weight_i)}, each example scored before the side learned it; see {@link RefineJob} for the
+ * judge).
  *
  * @param status how the job ended
  * @param method the refinement method that ran
- * @param challenger the refined copy (its window is the job's copy of the window), or null if
- *     {@link RefineStatus#FAILED}
- * @param liveLoss the live model's held-back loss when the job started
- * @param challengerLoss the challenger's held-back loss (+infinity if failed: a refinement never
- *     reports NaN)
+ * @param challenger the refined copy, already continued over the tail (its window is the job's copy
+ *     of the window), or null if {@link RefineStatus#FAILED}
+ * @param liveLoss the live model's progressive loss on the tail as the window recorded it when the
+ *     examples were learned (the in-sample loss of its weights at the job's start if the window has
+ *     no recorded losses, e.g. restored from an older snapshot)
+ * @param challengerLoss the challenger's progressive loss on the tail (+infinity if failed: a
+ *     refinement never reports NaN)
  * @param trainExamples examples refined on (window positions {@code [0, trainExamples)})
  * @param holdoutExamples examples judged on (the newest, after the training part)
  * @param startSequence the window's next sequence number when the job started: the live model

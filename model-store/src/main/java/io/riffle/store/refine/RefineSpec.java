@@ -25,15 +25,22 @@ import java.util.Map;
  * @param optimizer SVRG's inner optimizer (registry name); default {@code sgd}, the only one for
  *     which the inner step costs O(nnz) (closed-form lazy {@code mu}, OPTIMIZERS.md 6.7)
  * @param optimizerParams MXNet hyperparameters of the inner optimizer (SVRG) or of the named
- *     optimizer; default for SVRG {@code {"learning_rate": 0.1}}, else the optimizer's own defaults
- *     (for the live model's optimizer with no params given: its hyperparameters and state)
+ *     optimizer; for SVRG with {@code sgd} or {@code nag} a missing {@code learning_rate} is chosen
+ *     from the data, {@code 1 / L} (the step SAG uses) with {@code L} the largest per-example
+ *     smoothness constant of the training part ({@code c * weight_i * |x_i|^2 + l2}, {@code c} =
+ *     1/4 for logistic and hinge, 1/2 for softmax, 1 otherwise), and a missing {@code wd} is {@code
+ *     l2}; else the optimizer's own defaults (for the live model's optimizer with no params given:
+ *     its hyperparameters and state)
  * @param history L-BFGS memory {@code m}, 1..1000; default {@value #DEFAULT_HISTORY}
  * @param iterations L-BFGS iterations, {@code >= 1}; default {@value #DEFAULT_ITERATIONS}
  * @param tolerance L-BFGS stops when the relative objective decrease or the (pseudo-)gradient norm
  *     relative to {@code max(1, |w|)} falls below it, {@code > 0}; default {@value
  *     #DEFAULT_TOLERANCE}
- * @param l2 L-BFGS: L2 penalty {@code (l2/2)|w|^2} on the mean loss, {@code >= 0}; default {@value
- *     #DEFAULT_L2}
+ * @param l2 L-BFGS and SVRG: L2 penalty {@code (l2/2)|w|^2} on the mean loss, {@code >= 0}, or null
+ *     (the default) for the penalty matched to the live model's own regularisation ({@link
+ *     RefineJob#matchedL2}): for FTRL {@code (beta/learning_rate + wd) / W}, the quadratic FTRL's
+ *     closed form starts from, over {@code W}, the training part's summed example weight; for other
+ *     optimizers {@code wd} if positive, else {@code 1/W} (a unit Gaussian prior)
  * @param l1 L-BFGS: L1 penalty {@code l1*|w|_1} on the mean loss, {@code >= 0}; {@code > 0}
  *     switches to OWL-QN; default 0
  * @param everyExamples trigger: run after this many learned examples, 0 for never; default 0
@@ -55,7 +62,7 @@ public record RefineSpec(
     int history,
     int iterations,
     double tolerance,
-    double l2,
+    Double l2,
     double l1,
     long everyExamples,
     double everySeconds,
@@ -69,12 +76,10 @@ public record RefineSpec(
   public static final int DEFAULT_HISTORY = 10;
   public static final int DEFAULT_ITERATIONS = 100;
   public static final double DEFAULT_TOLERANCE = 1e-7;
-  public static final double DEFAULT_L2 = 1e-3;
   public static final double DEFAULT_EVERY_SECONDS = 600;
   public static final int DEFAULT_PARALLELISM = 2;
-  public static final double DEFAULT_SVRG_LEARNING_RATE = 0.1;
 
-  /** Validates, normalises names to lower case, fills the SVRG inner learning rate. */
+  /** Validates and normalises names to lower case. */
   public RefineSpec {
     method = method == null ? SVRG : method.toLowerCase(Locale.ROOT);
     if (!method.equals(SVRG) && !method.equals(LBFGS)) {
@@ -97,7 +102,9 @@ public record RefineSpec(
     if (!(tolerance > 0) || Double.isInfinite(tolerance)) {
       throw new IllegalArgumentException("tolerance=" + tolerance + " must be finite and > 0");
     }
-    requireNonNegative("l2", l2);
+    if (l2 != null) {
+      requireNonNegative("l2", l2);
+    }
     requireNonNegative("l1", l1);
     if (everyExamples < 0) {
       throw new IllegalArgumentException(
@@ -114,7 +121,6 @@ public record RefineSpec(
     Map<String, Object> params =
         new LinkedHashMap<>(optimizerParams == null ? Map.of() : optimizerParams);
     if (method.equals(SVRG)) {
-      params.putIfAbsent("learning_rate", DEFAULT_SVRG_LEARNING_RATE);
       // built once so a bad inner hyperparameter fails here with the optimizer's own message
       OptimizerRegistry.create(optimizer, params);
     } else if (!method.equals(LBFGS)) {
@@ -169,7 +175,7 @@ public record RefineSpec(
         history == null ? DEFAULT_HISTORY : history,
         iterations == null ? DEFAULT_ITERATIONS : iterations,
         tolerance == null ? DEFAULT_TOLERANCE : tolerance,
-        l2 == null ? DEFAULT_L2 : l2,
+        l2,
         l1 == null ? 0.0 : l1,
         everyExamples == null ? 0L : everyExamples,
         everySeconds == null ? DEFAULT_EVERY_SECONDS : everySeconds,
@@ -197,8 +203,8 @@ public record RefineSpec(
         parallelism);
   }
 
-  /** This spec with L-BFGS's penalties. */
-  public RefineSpec withPenalties(double newL2, double newL1) {
+  /** This spec with its penalties ({@code newL2} null: matched to the live model). */
+  public RefineSpec withPenalties(Double newL2, double newL1) {
     return new RefineSpec(
         method,
         epochs,

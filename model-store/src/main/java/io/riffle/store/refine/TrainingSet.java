@@ -111,6 +111,11 @@ public final class TrainingSet implements SparseGradientSource {
     return rows.length;
   }
 
+  /** True if some training example touches global row {@code row}. */
+  boolean touches(int row) {
+    return Arrays.binarySearch(rows, row) >= 0;
+  }
+
   /** Global row of active row {@code a}. */
   int row(int a) {
     return rows[a];
@@ -119,6 +124,19 @@ public final class TrainingSet implements SparseGradientSource {
   /** Sum of the example weights. */
   double weightSum() {
     return weightSum;
+  }
+
+  /** {@code max_i weight_i * |x_i|^2} over the examples (0 if there are none). */
+  double maxWeightedSquaredNorm() {
+    double max = 0;
+    for (int i = 0; i < n; i++) {
+      double sq = 0;
+      for (int f = off[i]; f < off[i + 1]; f++) {
+        sq += (double) val[f] * val[f];
+      }
+      max = Math.max(max, weight[i] * sq);
+    }
+    return max;
   }
 
   int width() {
@@ -179,8 +197,11 @@ public final class TrainingSet implements SparseGradientSource {
     return loss;
   }
 
-  /** Summed weighted loss of all examples and its gradient (overwritten) at {@code w}. */
-  double lossAndGradient(double[] w, double[] grad) {
+  /**
+   * Summed weighted loss of all examples and its gradient (overwritten) at {@code w}: the
+   * full-batch pass of L-BFGS, one CSR sweep (public for {@code DenseGradientBenchmark}).
+   */
+  public double lossAndGradient(double[] w, double[] grad) {
     Arrays.fill(grad, 0);
     return addGradients(w, 0, n, grad, m, g);
   }

@@ -17,7 +17,16 @@ import java.util.Map;
  * end of the ring starts again at 0, leaving the tail unused until the ring comes round), so a
  * reader gets {@code (indices, values, offset, nnz)} straight from the arrays. Per-example data
  * lives in a second ring of parallel arrays: {@code int offset}, {@code int nnz}, {@code double
- * label}, {@code float weight}.
+ * label}, {@code float weight}, {@code float loss}.
+ *
+ * <h2>Progressive losses</h2>
+ *
+ * Each example may carry the loss the live model gave it when it was learned, before learning it
+ * (its progressive-validation loss, weighted as {@link io.riffle.store.model.ModelKind#loss}), or
+ * NaN when unknown (examples added without one, windows restored from snapshots written before the
+ * losses were kept). A refinement job compares a challenger with the live model on the held-back
+ * tail through these: neither had seen an example when it was scored ({@code
+ * io.riffle.store.refine.RefineJob}). Recording it is one float store per example.
  *
  * <h2>Memory bound</h2>
  *
@@ -45,8 +54,8 @@ public final class ReplayWindow {
   /** Bytes per entry slot: an int index and a float value. */
   public static final int BYTES_PER_ENTRY = 8;
 
-  /** Bytes per example slot: int offset, int nnz, double label, float weight. */
-  public static final int BYTES_PER_EXAMPLE = 20;
+  /** Bytes per example slot: int offset, int nnz, double label, float weight, float loss. */
+  public static final int BYTES_PER_EXAMPLE = 24;
 
   private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
   private static final int INITIAL_ENTRIES = 1024;
@@ -69,6 +78,7 @@ public final class ReplayWindow {
   private int[] lengths;
   private double[] labels;
   private float[] weights;
+  private float[] losses;
   private int head;
   private int size;
 
@@ -99,6 +109,7 @@ public final class ReplayWindow {
     lengths = new int[examples];
     labels = new double[examples];
     weights = new float[examples];
+    losses = new float[examples];
   }
 
   /** The settings. */
@@ -108,20 +119,38 @@ public final class ReplayWindow {
 
   // ---------------------------------------------------------------- adding
 
-  /** Adds the entries of {@code x} (as is: canonical form is the caller's business). */
+  /**
+   * Adds the entries of {@code x} (as is: canonical form is the caller's business), with no
+   * progressive loss (NaN).
+   */
   public void add(SparseVector x, double label, float weight) {
-    add(x.indices(), x.values(), 0, x.nnz(), label, weight);
+    add(x.indices(), x.values(), 0, x.nnz(), label, weight, Float.NaN);
+  }
+
+  /**
+   * Adds the entries of {@code x} with the progressive loss the live model gave it before learning
+   * it (NaN if unknown).
+   */
+  public void add(SparseVector x, double label, float weight, float loss) {
+    add(x.indices(), x.values(), 0, x.nnz(), label, weight, loss);
+  }
+
+  /** {@link #add(int[], float[], int, int, double, float, float)} with no progressive loss. */
+  public void add(int[] idx, float[] val, int off, int nnz, double label, float weight) {
+    add(idx, val, off, nnz, label, weight, Float.NaN);
   }
 
   /**
    * Adds an example whose features are {@code idx[off, off + nnz)} and {@code val[off, off + nnz)},
-   * evicting the oldest examples if the memory bound requires it. Allocates only while the window
-   * is still growing towards its bound.
+   * evicting the oldest examples if the memory bound requires it; {@code loss} is its progressive
+   * loss (NaN if unknown, any other non-finite value is stored as NaN too). Allocates only while
+   * the window is still growing towards its bound.
    *
    * @throws IllegalArgumentException if the label or weight is not finite, or the example alone is
    *     larger than the window's entry budget
    */
-  public void add(int[] idx, float[] val, int off, int nnz, double label, float weight) {
+  public void add(
+      int[] idx, float[] val, int off, int nnz, double label, float weight, float loss) {
     if (nnz < 0 || off < 0 || off + nnz > idx.length || off + nnz > val.length) {
       throw new IndexOutOfBoundsException(
           "entries [" + off + ", " + off + " + " + nnz + ") out of the given arrays");
@@ -163,6 +192,7 @@ public final class ReplayWindow {
     lengths[slot] = nnz;
     labels[slot] = label;
     weights[slot] = weight;
+    losses[slot] = Float.isFinite(loss) ? loss : Float.NaN;
     size++;
     nextSequence++;
     modCount++;
@@ -267,17 +297,20 @@ public final class ReplayWindow {
     int[] l = new int[newCap];
     double[] y = new double[newCap];
     float[] w = new float[newCap];
+    float[] q = new float[newCap];
     for (int i = 0; i < size; i++) {
       int s = slot(i);
       o[i] = offsets[s];
       l[i] = lengths[s];
       y[i] = labels[s];
       w[i] = weights[s];
+      q[i] = losses[s];
     }
     offsets = o;
     lengths = l;
     labels = y;
     weights = w;
+    losses = q;
     head = 0;
     return true;
   }
@@ -304,6 +337,7 @@ public final class ReplayWindow {
     out.put("lengths", widen(lengths));
     out.put("labels", Store.of(labels.clone()));
     out.put("weights", Store.of(weights.clone()));
+    out.put("losses", Store.of(losses.clone()));
     double[] b = {
       writePos, wrapped ? 1 : 0, firstLowSequence, liveEntries, head, size, nextSequence, evicted
     };
@@ -311,7 +345,12 @@ public final class ReplayWindow {
     return out;
   }
 
-  /** Restores {@link #exportState} (the options must be the same). */
+  /**
+   * Restores {@link #exportState} (the options must be the same). A state without {@code losses}
+   * (written before progressive losses were kept) restores with every loss unknown (NaN); its
+   * example slots were counted at 20 bytes, so such a window may hold up to 4 bytes per example
+   * slot more than {@code maxBytes} until it is recreated.
+   */
   public void importState(Map<String, Store> state) {
     indices = narrow(require(state, "indices"));
     Store v = require(state, "values");
@@ -330,6 +369,23 @@ public final class ReplayWindow {
     weights = new float[w.length()];
     for (int i = 0; i < weights.length; i++) {
       weights[i] = (float) w.get(i);
+    }
+    Store q = state.get("losses");
+    losses = new float[weights.length];
+    if (q == null) {
+      java.util.Arrays.fill(losses, Float.NaN);
+    } else {
+      if (q.length() != losses.length) {
+        throw new IllegalArgumentException(
+            "replay window array 'losses' has "
+                + q.length()
+                + " slots, expected "
+                + losses.length
+                + " (as 'weights')");
+      }
+      for (int i = 0; i < losses.length; i++) {
+        losses[i] = (float) q.get(i);
+      }
     }
     Store b = require(state, "bookkeeping");
     writePos = (int) b.get(0);
@@ -451,6 +507,14 @@ public final class ReplayWindow {
     return weights[checkedSlot(pos)];
   }
 
+  /**
+   * Progressive loss of example {@code pos}: the live model's (weighted) loss on it just before
+   * learning it, or NaN if it was not recorded.
+   */
+  public float loss(int pos) {
+    return losses[checkedSlot(pos)];
+  }
+
   /** Sequence number of example {@code pos}. */
   public long sequence(int pos) {
     checkedSlot(pos);
@@ -525,6 +589,7 @@ public final class ReplayWindow {
       c.lengths[i] = len;
       c.labels[i] = labels[s];
       c.weights[i] = weights[s];
+      c.losses[i] = losses[s];
       p += len;
     }
     c.size = size;

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class ReplayWindowTest {
 
   /** What the test remembers of every example it added. */
-  private record Ex(int[] idx, float[] val, double label, float weight) {}
+  private record Ex(int[] idx, float[] val, double label, float weight, float loss) {}
 
   private static Ex randomExample(SplittableRandom rnd, int maxNnz, long seq) {
     int nnz = rnd.nextInt(0, maxNnz + 1);
@@ -25,11 +25,12 @@ class ReplayWindowTest {
       idx[k] = rnd.nextInt(1 << 20);
       val[k] = (float) rnd.nextGaussian();
     }
-    return new Ex(idx, val, seq * 0.5, (float) (seq % 7));
+    // every third example without a progressive loss
+    return new Ex(idx, val, seq * 0.5, (float) (seq % 7), seq % 3 == 0 ? Float.NaN : seq * 0.25f);
   }
 
   private static void add(ReplayWindow w, Ex e) {
-    w.add(e.idx, e.val, 0, e.idx.length, e.label, e.weight);
+    w.add(e.idx, e.val, 0, e.idx.length, e.label, e.weight, e.loss);
   }
 
   /** The window must hold exactly the newest size() examples added, in order, intact. */
@@ -48,6 +49,7 @@ class ReplayWindowTest {
       }
       assertThat(w.label(p)).isEqualTo(e.label);
       assertThat(w.weight(p)).isEqualTo(e.weight);
+      assertThat(Float.floatToIntBits(w.loss(p))).isEqualTo(Float.floatToIntBits(e.loss));
       assertThat(w.sequence(p)).isEqualTo(added.size() - size + p);
       live += e.idx.length;
     }
@@ -78,7 +80,7 @@ class ReplayWindowTest {
     ReplayWindow w = new ReplayWindow(1024, 0);
     List<Ex> added = new ArrayList<>();
     for (int t = 0; t < 500; t++) {
-      Ex e = new Ex(new int[] {t, t + 1}, new float[] {1, 2}, t, 1);
+      Ex e = new Ex(new int[] {t, t + 1}, new float[] {1, 2}, t, 1, t);
       add(w, e);
       added.add(e);
     }
@@ -98,7 +100,7 @@ class ReplayWindowTest {
     boolean sawWrap = false;
     int lastOffset = -1;
     for (int t = 0; t < 2000; t++) {
-      Ex e = new Ex(new int[] {3 * t, 3 * t + 1, 3 * t + 2}, new float[] {t, -t, 0.5f}, t, 2);
+      Ex e = new Ex(new int[] {3 * t, 3 * t + 1, 3 * t + 2}, new float[] {t, -t, 0.5f}, t, 2, -t);
       add(w, e);
       added.add(e);
       int off = w.offset(w.size() - 1);
@@ -137,7 +139,9 @@ class ReplayWindowTest {
     SplittableRandom rnd = new SplittableRandom(2);
     for (int t = 0; t < 400; t++) {
       Ex e =
-          rnd.nextInt(3) == 0 ? randomExample(rnd, 9, t) : new Ex(new int[0], new float[0], t, 1);
+          rnd.nextInt(3) == 0
+              ? randomExample(rnd, 9, t)
+              : new Ex(new int[0], new float[0], t, 1, Float.NaN);
       add(w, e);
       added.add(e);
       assertHoldsNewest(w, added);
@@ -308,6 +312,43 @@ class ReplayWindowTest {
     }
     assertHoldsNewest(w, added);
     assertHoldsNewest(c, more);
+  }
+
+  @Test
+  void exportedStateShouldRestoreExamplesAndLossesAndLoadStateWithoutLosses() {
+    SplittableRandom rnd = new SplittableRandom(17);
+    ReplayWindow w = new ReplayWindow(4000, 0.1);
+    List<Ex> added = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      Ex e = randomExample(rnd, 12, i);
+      added.add(e);
+      add(w, e);
+    }
+    ReplayWindow back = new ReplayWindow(4000, 0.1);
+    back.importState(w.exportState());
+    assertHoldsNewest(back, added);
+    // a state written before losses were kept: the examples load, every loss unknown
+    var old = new java.util.LinkedHashMap<>(w.exportState());
+    old.remove("losses");
+    ReplayWindow legacy = new ReplayWindow(4000, 0.1);
+    legacy.importState(old);
+    assertThat(legacy.size()).isEqualTo(w.size());
+    for (int p = 0; p < legacy.size(); p++) {
+      assertThat(legacy.label(p)).isEqualTo(w.label(p));
+      assertThat(legacy.loss(p)).isNaN();
+    }
+    // and it keeps adding with losses
+    legacy.add(new int[] {1}, new float[] {1f}, 0, 1, 1.0, 1f, 0.5f);
+    assertThat(legacy.loss(legacy.size() - 1)).isEqualTo(0.5f);
+  }
+
+  @Test
+  void nonFiniteLossShouldBeStoredAsUnknown() {
+    ReplayWindow w = new ReplayWindow(4000, 0.1);
+    w.add(new int[] {1}, new float[] {1f}, 0, 1, 1.0, 1f, Float.POSITIVE_INFINITY);
+    w.add(new SparseVector(), 0.0, 1f);
+    assertThat(w.loss(0)).isNaN();
+    assertThat(w.loss(1)).isNaN();
   }
 
   @Test
