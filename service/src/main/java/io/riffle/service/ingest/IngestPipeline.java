@@ -126,27 +126,19 @@ public final class IngestPipeline {
     }
   }
 
-  /** Learns already hashed examples (delayed feedback). */
+  /** Learns one already hashed example (delayed feedback). */
   public Future<Result> submitHashed(
       ModelRuntime rt, SparseVector x, double label, double weight, String source) {
-    if (closed) {
-      return Future.failedFuture(
-          new ApiException(ProblemType.SHUTTING_DOWN, "the service is shutting down"));
-    }
-    try {
-      return learn(
-          rt,
-          new SparseVector[] {x},
-          new double[] {label},
-          new double[] {weight},
-          new long[] {1},
-          1,
-          source,
-          new ArrayList<>(),
-          null);
-    } catch (ApiException e) {
-      return Future.failedFuture(e);
-    }
+    return submitHashed(
+        rt,
+        new SparseVector[] {x},
+        new double[] {label},
+        new double[] {weight},
+        new long[] {1},
+        1,
+        source,
+        List.of(),
+        null);
   }
 
   /**
