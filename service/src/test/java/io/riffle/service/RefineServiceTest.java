@@ -3,6 +3,7 @@ package io.riffle.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.riffle.store.refine.RefineSpec;
 import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -64,8 +65,20 @@ class RefineServiceTest {
       assertThat(done.get("liveLoss").asDouble()).isPositive();
       assertThat(done.get("challengerLoss").isNumber()).isTrue();
       assertThat(done.get("promoted").asBoolean())
-          .isEqualTo(done.get("challengerLoss").asDouble() < done.get("liveLoss").asDouble());
+          .isEqualTo(
+              done.get("challengerLoss").asDouble() < done.get("liveLoss").asDouble()
+                  && done.get("improvementZ").asDouble() >= RefineSpec.DEFAULT_MIN_Z);
       assertThat(h.get("/v1/models/r").json().get("examples").asLong()).isEqualTo(4000);
+      // the outcome is in the metrics too
+      String status = done.get("status").asText();
+      String prom = h.get("/metrics").body();
+      assertThat(prom)
+          .contains(
+              "riffle_refinements_total{method=\"lbfgs\",model=\"r\",status=\""
+                  + status
+                  + "\"} 1.0")
+          .contains("riffle_refinement_duration_seconds_count{method=\"lbfgs\",model=\"r\"} 1")
+          .contains("riffle_refinement_examples_replayed_total{model=\"r\"} 0.0");
 
       // the judge's numbers are the library's on the same stream: the live side is the progressive
       // loss recorded when the tail was learned, not the live model's in-sample loss there
@@ -85,6 +98,7 @@ class RefineServiceTest {
       var expected = io.riffle.store.refine.RefineJob.refine(same, settings.refine());
       assertThat(done.get("liveLoss").asDouble()).isEqualTo(expected.liveLoss());
       assertThat(done.get("challengerLoss").asDouble()).isEqualTo(expected.challengerLoss());
+      assertThat(done.get("improvementZ").asDouble()).isEqualTo(expected.improvementZ());
       assertThat(expected.message()).contains("as recorded when learned");
     }
   }

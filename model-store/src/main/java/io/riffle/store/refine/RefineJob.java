@@ -142,16 +142,36 @@ public final class RefineJob {
           Double.NaN);
     }
     // the judge (class javadoc): both sides scored each tail example before learning it
-    double recordedLive = recordedLoss(w, train, size);
-    double inSampleLive = holdoutLoss(copy, train, size);
+    double[] liveEach = new double[holdout];
+    double[] challengerEach = new double[holdout];
+    double recordedLive = recordedLoss(w, train, size, liveEach);
+    double inSampleLive = holdoutLoss(copy, train, size, challengerEach);
     boolean recorded = !Double.isNaN(recordedLive);
     double liveLoss = recorded ? recordedLive : inSampleLive;
+    if (!recorded) {
+      System.arraycopy(challengerEach, 0, liveEach, 0, holdout);
+    }
     // the live weights of every row the tail touches have learned from the tail: forget them, so
     // that neither the warm start nor rows the training part lacks carry the tail into the judge
     int forgotten = forgetTailRows(copy, w, train, size);
     TrainingSet set = TrainingSet.of(w, 0, train, copy.kind());
-    double l2 =
-        spec.l2() != null ? spec.l2() : matchedL2(copy.updater().optimizer(), set.weightSum());
+    Optimizer liveOpt = copy.updater().optimizer();
+    String l2How;
+    double l2;
+    if (spec.l2() != null) {
+      l2 = spec.l2();
+      l2How = "given";
+    } else if (spec.method().equals(RefineSpec.LBFGS)
+        && spec.l2Candidates().size() > 1
+        && train >= 2 * holdout) {
+      L2Choice c = searchL2(w, train - holdout, train, liveOpt);
+      l2 = c.multiplier * matchedL2(liveOpt, set.weightSum());
+      l2How = c.account;
+    } else {
+      double mult = spec.l2Candidates().size() == 1 ? spec.l2Candidates().get(0) : 1;
+      l2 = mult * matchedL2(liveOpt, set.weightSum());
+      l2How = "matched" + (mult == 1 ? "" : " x " + mult);
+    }
     double[] weights = gather(copy, set);
     long steps;
     try {
@@ -172,7 +192,7 @@ public final class RefineJob {
     reconcile(copy, set);
     double challengerLoss;
     try {
-      challengerLoss = progressiveTail(copy, w, train, size);
+      challengerLoss = progressiveTail(copy, w, train, size, challengerEach);
     } catch (IllegalArgumentException e) {
       return failed(
           spec.method() + " challenger diverged on the held-back tail: " + e.getMessage(),
@@ -182,12 +202,16 @@ public final class RefineJob {
           t0,
           liveLoss);
     }
-    boolean better = Double.isFinite(challengerLoss) && challengerLoss < liveLoss;
+    double z = pairedZ(liveEach, challengerEach, w, train);
+    boolean better =
+        Double.isFinite(challengerLoss)
+            && challengerLoss < liveLoss
+            && (spec.minZ() == 0 || z >= spec.minZ());
     String settings =
         switch (spec.method()) {
           case RefineSpec.SVRG ->
               String.format(java.util.Locale.ROOT, "l2 %.3g, lr %.3g", l2, svrgLr);
-          case RefineSpec.LBFGS -> String.format(java.util.Locale.ROOT, "l2 %.3g", l2);
+          case RefineSpec.LBFGS -> String.format(java.util.Locale.ROOT, "l2 %.3g, %s", l2, l2How);
           default -> spec.epochs() + " epochs";
         };
     String msg =
@@ -195,7 +219,8 @@ public final class RefineJob {
             java.util.Locale.ROOT,
             "%s (%s) over %d examples (%d coordinates): progressive loss on the %d held-back examples"
                 + " %.6f (live%s) vs %.6f (challenger, refined with the %d rows the tail touches reset to 0);"
-                + " the live model's in-sample loss there is %.6f",
+                + " the live model's in-sample loss there is %.6f; improvement %.2f standard errors"
+                + " (promotion needs %s)",
             spec.method(),
             settings,
             train,
@@ -205,7 +230,9 @@ public final class RefineJob {
             recorded ? ", as recorded when learned" : ": none recorded, in-sample instead",
             challengerLoss,
             forgotten,
-            inSampleLive);
+            inSampleLive,
+            z,
+            spec.minZ() == 0 ? "a lower loss" : "z >= " + spec.minZ());
     if (!Double.isFinite(challengerLoss)) {
       return failed(msg, train, holdout, steps, t0, liveLoss);
     }
@@ -215,6 +242,7 @@ public final class RefineJob {
         copy,
         liveLoss,
         challengerLoss,
+        z,
         train,
         holdout,
         startSequence,
@@ -232,6 +260,7 @@ public final class RefineJob {
         null,
         liveLoss,
         Double.POSITIVE_INFINITY,
+        Double.NaN,
         train,
         holdout,
         startSequence,
@@ -374,6 +403,78 @@ public final class RefineJob {
     return out.iterations();
   }
 
+  /** The chosen multiplier of the matched L2 penalty and how it was chosen. */
+  private record L2Choice(double multiplier, String account) {}
+
+  /**
+   * Chooses L-BFGS's L2 penalty (a multiple of {@link #matchedL2}) on a validation split of the
+   * training part, so that the judge's tail plays no part in the choice: each candidate multiplier
+   * of {@link RefineSpec#l2Candidates}, strongest first, is fitted on window positions {@code [0,
+   * fitEnd)} (the first from zero weights, each next one from the previous solution: a
+   * regularisation path, and no live weight that learned the validation examples leaks in), then
+   * scored without learning on {@code [fitEnd, trainEnd)}, with weight 0 on rows the fit part never
+   * touches. The lowest validation loss wins; a tie keeps the stronger penalty.
+   */
+  private L2Choice searchL2(ReplayWindow w, int fitEnd, int trainEnd, Optimizer liveOpt) {
+    TrainingSet fit = TrainingSet.of(w, 0, fitEnd, copy.kind());
+    List<Double> cands = new ArrayList<>(spec.l2Candidates());
+    cands.sort(java.util.Comparator.reverseOrder());
+    double base = matchedL2(liveOpt, fit.weightSum());
+    double[] x = new double[fit.dimension()];
+    double best = Double.POSITIVE_INFINITY;
+    double bestMult = cands.get(0);
+    StringBuilder tried = new StringBuilder();
+    for (double mult : cands) {
+      try {
+        lbfgs(fit, x, mult * base);
+      } catch (Diverged e) {
+        continue;
+      }
+      double v = staticLoss(w, fitEnd, trainEnd, fit, x, copy.kind());
+      tried.append(tried.length() == 0 ? "" : ", ");
+      tried.append(String.format(java.util.Locale.ROOT, "x%s %.4f", mult, v));
+      if (v < best) {
+        best = v;
+        bestMult = mult;
+      }
+    }
+    return new L2Choice(
+        bestMult,
+        String.format(
+            java.util.Locale.ROOT,
+            "matched x %s chosen on %d validation examples (%s)",
+            bestMult,
+            trainEnd - fitEnd,
+            tried));
+  }
+
+  /**
+   * Mean weighted loss of window positions {@code [from, to)} under the weights {@code x} of {@code
+   * set}'s coordinates (rows outside the set count as 0), nothing learned.
+   */
+  static double staticLoss(
+      ReplayWindow w, int from, int to, TrainingSet set, double[] x, ModelKind kind) {
+    int width = kind.outputs();
+    double[] margin = new double[width];
+    double loss = 0;
+    double wsum = 0;
+    for (int p = from; p < to; p++) {
+      java.util.Arrays.fill(margin, 0);
+      int off = w.offset(p);
+      for (int f = off; f < off + w.nnz(p); f++) {
+        int a = set.activeIndex(w.indices()[f]);
+        if (a >= 0) {
+          for (int j = 0; j < width; j++) {
+            margin[j] += w.values()[f] * x[a * width + j];
+          }
+        }
+      }
+      loss += kind.loss(margin, 0, w.label(p), w.weight(p));
+      wsum += w.weight(p);
+    }
+    return wsum > 0 ? loss / wsum : Double.NaN;
+  }
+
   /**
    * Inner optimizers whose step is a multiple of the gradient: their lr is chosen from the data.
    */
@@ -457,6 +558,11 @@ public final class RefineJob {
 
   /** Mean weighted loss of {@code m} over window positions {@code [from, to)}. */
   static double holdoutLoss(Model m, int from, int to) {
+    return holdoutLoss(m, from, to, new double[to - from]);
+  }
+
+  /** {@link #holdoutLoss(Model, int, int)}, each example's weighted loss into {@code each}. */
+  static double holdoutLoss(Model m, int from, int to, double[] each) {
     ModelKind kind = m.kind();
     int width = kind.outputs();
     ModelShard[] shards = m.shards();
@@ -475,7 +581,8 @@ public final class RefineJob {
           margin[j] += w.values()[f] * sh.weight(row / s, j);
         }
       }
-      loss += kind.loss(margin, 0, w.label(p), w.weight(p));
+      each[p - from] = kind.loss(margin, 0, w.label(p), w.weight(p));
+      loss += each[p - from];
       wsum += w.weight(p);
     }
     return wsum > 0 ? loss / wsum : Double.NaN;
@@ -486,7 +593,7 @@ public final class RefineJob {
    * example's loss under the model that was live when it was learned, before learning it), or NaN
    * if any of them has none or the weights sum to 0.
    */
-  static double recordedLoss(ReplayWindow w, int from, int to) {
+  static double recordedLoss(ReplayWindow w, int from, int to, double[] each) {
     double loss = 0;
     double wsum = 0;
     for (int p = from; p < to; p++) {
@@ -494,6 +601,7 @@ public final class RefineJob {
       if (Float.isNaN(l)) {
         return Double.NaN;
       }
+      each[p - from] = l;
       loss += l;
       wsum += w.weight(p);
     }
@@ -545,7 +653,7 @@ public final class RefineJob {
    * with its own optimizer, scoring each before learning it; returns the mean weighted loss of
    * those scores (the challenger's progressive loss on the tail).
    */
-  private static double progressiveTail(Model m, ReplayWindow w, int from, int to) {
+  private static double progressiveTail(Model m, ReplayWindow w, int from, int to, double[] each) {
     SparseVector[] one = {new SparseVector()};
     double[] y = new double[1];
     double[] wt = new double[1];
@@ -560,10 +668,43 @@ public final class RefineJob {
       }
       y[0] = w.label(p);
       wt[0] = w.weight(p);
-      loss += m.replayHashed(one, y, wt, 1);
+      each[p - from] = m.replayHashed(one, y, wt, 1);
+      loss += each[p - from];
       wsum += wt[0];
     }
     return wsum > 0 ? loss / wsum : Double.NaN;
+  }
+
+  /**
+   * The paired z statistic of the challenger's improvement on tail positions {@code [from, from +
+   * n)}: {@code D / SE(D)} with {@code d_p = live_p - challenger_p} (weighted losses), {@code D =
+   * sum d_p / W} and the ratio estimator's standard error {@code sqrt(n / (n - 1) * sum (d_p - w_p
+   * D)^2) / W}. Per-example differences, not the two means' spreads, so the many examples both
+   * sides get right cancel. Infinite when every difference is the same positive (or negative)
+   * multiple of its weight, NaN for fewer than 2 examples.
+   */
+  static double pairedZ(double[] live, double[] challenger, ReplayWindow w, int from) {
+    int n = live.length;
+    if (n < 2) {
+      return Double.NaN;
+    }
+    double sum = 0;
+    double wsum = 0;
+    for (int q = 0; q < n; q++) {
+      sum += live[q] - challenger[q];
+      wsum += w.weight(from + q);
+    }
+    double mean = sum / wsum;
+    double ss = 0;
+    for (int q = 0; q < n; q++) {
+      double r = live[q] - challenger[q] - w.weight(from + q) * mean;
+      ss += r * r;
+    }
+    double se = Math.sqrt(ss * n / (n - 1)) / wsum;
+    if (se == 0) {
+      return mean == 0 ? 0 : Math.copySign(Double.POSITIVE_INFINITY, mean);
+    }
+    return mean / se;
   }
 
   static double[] gather(Model m, TrainingSet set) {

@@ -17,6 +17,9 @@ import io.riffle.store.learn.Model;
  *     no recorded losses, e.g. restored from an older snapshot)
  * @param challengerLoss the challenger's progressive loss on the tail (+infinity if failed: a
  *     refinement never reports NaN)
+ * @param improvementZ the paired z statistic of the improvement: {@code (liveLoss -
+ *     challengerLoss)} over its standard error from the per-example differences (NaN if failed, or
+ *     if the tail has fewer than 2 examples); positive when the challenger is better
  * @param trainExamples examples refined on (window positions {@code [0, trainExamples)})
  * @param holdoutExamples examples judged on (the newest, after the training part)
  * @param startSequence the window's next sequence number when the job started: the live model
@@ -32,6 +35,7 @@ public record RefineResult(
     Model challenger,
     double liveLoss,
     double challengerLoss,
+    double improvementZ,
     int trainExamples,
     int holdoutExamples,
     long startSequence,
@@ -40,7 +44,10 @@ public record RefineResult(
     long millis,
     String message) {
 
-  /** True iff the challenger may go live: finite and strictly better on the held-back tail. */
+  /**
+   * True iff the challenger may go live: finite and better on the held-back tail by at least the
+   * spec's {@link RefineSpec#minZ} standard errors.
+   */
   public boolean promotable() {
     return status == RefineStatus.PROMOTABLE;
   }

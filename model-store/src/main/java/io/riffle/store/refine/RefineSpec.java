@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.riffle.optim.OptimizerRegistry;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -40,7 +41,8 @@ import java.util.Map;
  *     (the default) for the penalty matched to the live model's own regularisation ({@link
  *     RefineJob#matchedL2}): for FTRL {@code (beta/learning_rate + wd) / W}, the quadratic FTRL's
  *     closed form starts from, over {@code W}, the training part's summed example weight; for other
- *     optimizers {@code wd} if positive, else {@code 1/W} (a unit Gaussian prior)
+ *     optimizers {@code wd} if positive, else {@code 1/W} (a unit Gaussian prior); with null,
+ *     L-BFGS searches multiples of it ({@code l2Candidates})
  * @param l1 L-BFGS: L1 penalty {@code l1*|w|_1} on the mean loss, {@code >= 0}; {@code > 0}
  *     switches to OWL-QN; default 0
  * @param everyExamples trigger: run after this many learned examples, 0 for never; default 0
@@ -50,6 +52,15 @@ import java.util.Map;
  *     null for the window's own {@code holdoutFraction}
  * @param parallelism participants of the SVRG full-gradient pass, 1..256; default {@value
  *     #DEFAULT_PARALLELISM}
+ * @param l2Candidates multipliers of the matched L2 penalty that L-BFGS chooses among when {@code
+ *     l2} is null, on a validation split of the training part (its newest examples, as many as the
+ *     tail; {@link RefineJob}); each {@code > 0} and finite, 1 to 8 of them; a single value is used
+ *     as is, by SVRG too, which otherwise (never searching) uses the matched penalty; default
+ *     {@code [10, 1, 0.1, 0.01]}
+ * @param minZ promotion rule: the challenger goes live only if its mean progressive loss on the
+ *     tail is lower than the live model's by at least {@code minZ} standard errors of the paired
+ *     per-example difference (a one-sided z test; 1.645 is the 5% level), finite and {@code >= 0};
+ *     0 promotes any strictly lower loss; default {@value #DEFAULT_MIN_Z}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RefineSpec(
@@ -67,7 +78,9 @@ public record RefineSpec(
     long everyExamples,
     double everySeconds,
     Double holdout,
-    int parallelism) {
+    int parallelism,
+    List<Double> l2Candidates,
+    double minZ) {
 
   public static final String SVRG = "svrg";
   public static final String LBFGS = "lbfgs";
@@ -78,6 +91,8 @@ public record RefineSpec(
   public static final double DEFAULT_TOLERANCE = 1e-7;
   public static final double DEFAULT_EVERY_SECONDS = 600;
   public static final int DEFAULT_PARALLELISM = 2;
+  public static final double DEFAULT_MIN_Z = 1.0;
+  public static final List<Double> DEFAULT_L2_CANDIDATES = List.of(10.0, 1.0, 0.1, 0.01);
 
   /** Validates and normalises names to lower case. */
   public RefineSpec {
@@ -117,6 +132,17 @@ public record RefineSpec(
     if (parallelism < 1 || parallelism > 256) {
       throw new IllegalArgumentException("parallelism=" + parallelism + " must be in [1, 256]");
     }
+    requireNonNegative("minZ", minZ);
+    l2Candidates = l2Candidates == null ? DEFAULT_L2_CANDIDATES : List.copyOf(l2Candidates);
+    if (l2Candidates.isEmpty() || l2Candidates.size() > 8) {
+      throw new IllegalArgumentException(
+          "l2Candidates has " + l2Candidates.size() + " values; expected 1 to 8");
+    }
+    for (double c : l2Candidates) {
+      if (!(c > 0) || Double.isInfinite(c)) {
+        throw new IllegalArgumentException("l2Candidates value " + c + " must be finite and > 0");
+      }
+    }
     optimizer = optimizer == null ? "sgd" : optimizer.toLowerCase(Locale.ROOT);
     Map<String, Object> params =
         new LinkedHashMap<>(optimizerParams == null ? Map.of() : optimizerParams);
@@ -144,7 +170,8 @@ public record RefineSpec(
   /** A spec of {@code method} with every other setting at its default. */
   public static RefineSpec of(String method) {
     return fromJson(
-        method, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        method, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+        null, null);
   }
 
   /** JSON creator: missing properties take their defaults. */
@@ -164,7 +191,9 @@ public record RefineSpec(
       @JsonProperty("everyExamples") Long everyExamples,
       @JsonProperty("everySeconds") Double everySeconds,
       @JsonProperty("holdout") Double holdout,
-      @JsonProperty("parallelism") Integer parallelism) {
+      @JsonProperty("parallelism") Integer parallelism,
+      @JsonProperty("l2Candidates") List<Double> l2Candidates,
+      @JsonProperty("minZ") Double minZ) {
     return new RefineSpec(
         method,
         epochs == null ? DEFAULT_EPOCHS : epochs,
@@ -180,7 +209,9 @@ public record RefineSpec(
         everyExamples == null ? 0L : everyExamples,
         everySeconds == null ? DEFAULT_EVERY_SECONDS : everySeconds,
         holdout,
-        parallelism == null ? DEFAULT_PARALLELISM : parallelism);
+        parallelism == null ? DEFAULT_PARALLELISM : parallelism,
+        l2Candidates,
+        minZ == null ? DEFAULT_MIN_Z : minZ);
   }
 
   /** This spec with other optimizer parameters (of the inner or the named optimizer). */
@@ -200,7 +231,9 @@ public record RefineSpec(
         everyExamples,
         everySeconds,
         holdout,
-        parallelism);
+        parallelism,
+        l2Candidates,
+        minZ);
   }
 
   /** This spec with its penalties ({@code newL2} null: matched to the live model). */
@@ -220,7 +253,9 @@ public record RefineSpec(
         everyExamples,
         everySeconds,
         holdout,
-        parallelism);
+        parallelism,
+        l2Candidates,
+        minZ);
   }
 
   /** This spec with {@code epochs}. */
@@ -240,7 +275,9 @@ public record RefineSpec(
         everyExamples,
         everySeconds,
         holdout,
-        parallelism);
+        parallelism,
+        l2Candidates,
+        minZ);
   }
 
   /** True if the named-optimizer method is in use (neither SVRG nor L-BFGS). */

@@ -116,6 +116,11 @@ public final class TrainingSet implements SparseGradientSource {
     return Arrays.binarySearch(rows, row) >= 0;
   }
 
+  /** Active index of global row {@code row}, or a negative number if no example touches it. */
+  int activeIndex(int row) {
+    return Arrays.binarySearch(rows, row);
+  }
+
   /** Global row of active row {@code a}. */
   int row(int a) {
     return rows[a];

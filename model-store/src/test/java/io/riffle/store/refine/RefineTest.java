@@ -2,6 +2,7 @@ package io.riffle.store.refine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.riffle.optim.Store;
@@ -10,6 +11,7 @@ import io.riffle.store.learn.Model;
 import io.riffle.store.learn.ModelSpec;
 import io.riffle.store.model.ModelKindSpec;
 import io.riffle.store.posterior.PosteriorSpec;
+import io.riffle.store.replay.ReplayWindow;
 import io.riffle.store.shard.ModelShard;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -366,6 +368,75 @@ class RefineTest {
     return -Math.log(Math.max(q, 1e-15));
   }
 
+  /**
+   * The promotion rule is a paired z test on the tail: the same challenger that clears the default
+   * bar is rejected when the bar is set above its z, and the live model stays as it was.
+   */
+  @Test
+  void aChallengerBelowTheRequiredSignificanceShouldBeRejected() throws Exception {
+    Model live = trained(ftrl(2), 7, true, N);
+    RefineResult ok = RefineJob.refine(live, RefineSpec.of("lbfgs"));
+    assertThat(ok.promotable()).isTrue();
+    assertThat(ok.improvementZ()).isGreaterThan(RefineSpec.DEFAULT_MIN_Z);
+    double bar = Math.ceil(ok.improvementZ()) + 1;
+    RefineSpec strict =
+        new ObjectMapper()
+            .readValue("{\"method\":\"lbfgs\",\"minZ\":" + bar + "}", RefineSpec.class);
+    Store[] before = weightsOf(live);
+    RefineResult no = RefineJob.refine(live, strict);
+    assertThat(no.status()).isEqualTo(RefineStatus.REJECTED);
+    assertThat(no.challengerLoss()).isEqualTo(ok.challengerLoss());
+    assertThat(no.improvementZ()).isEqualTo(ok.improvementZ());
+    assertThat(no.message()).contains("promotion needs z >= " + bar);
+    Store[] after = weightsOf(live);
+    for (int i = 0; i < before.length; i++) {
+      for (int c = 0; c < before[i].length(); c++) {
+        assertThat(after[i].get(c)).isEqualTo(before[i].get(c));
+      }
+    }
+  }
+
+  /**
+   * With no {@code l2} given, L-BFGS picks a multiple of the matched penalty on a validation split
+   * of the training part (so the judge's tail has no say); one candidate, or a given {@code l2},
+   * skips the search.
+   */
+  @Test
+  void lbfgsShouldChooseItsPenaltyOnAValidationSplitUnlessGivenOne() throws Exception {
+    Model live = trained(ftrl(1), 11, true, N);
+    ObjectMapper json = new ObjectMapper();
+    RefineResult searched = RefineJob.refine(live, RefineSpec.of("lbfgs"));
+    assertThat(searched.message())
+        .containsPattern("matched x [0-9.]+ chosen on 400 validation examples \\(x10.0 [0-9.]+,");
+    RefineResult one =
+        RefineJob.refine(
+            live, json.readValue("{\"method\":\"lbfgs\",\"l2Candidates\":[1]}", RefineSpec.class));
+    assertThat(one.message()).contains(", matched)").doesNotContain("chosen");
+    RefineResult given =
+        RefineJob.refine(
+            live, json.readValue("{\"method\":\"lbfgs\",\"l2\":0.5}", RefineSpec.class));
+    assertThat(given.message()).contains("l2 0.500, given");
+    // a heavy penalty fits worse than the searched one on the same tail
+    assertThat(given.challengerLoss()).isGreaterThan(searched.challengerLoss());
+  }
+
+  @Test
+  void pairedZShouldBeTheMeanDifferenceOverItsStandardError() {
+    ReplayWindow w = new ReplayWindow(1 << 20, 0);
+    for (int i = 0; i < 4; i++) {
+      w.add(new int[] {i}, new float[] {1}, 0, 1, 1, 1f);
+    }
+    // differences 0.1, 0.3, 0.2, 0.2: mean 0.2, sample sd sqrt(0.02 / 3), se sd / 2
+    double[] live = {0.5, 0.6, 0.4, 0.7};
+    double[] chal = {0.4, 0.3, 0.2, 0.5};
+    double se = Math.sqrt(0.02 / 3) / 2;
+    assertThat(RefineJob.pairedZ(live, chal, w, 0)).isCloseTo(0.2 / se, within(1e-9));
+    assertThat(RefineJob.pairedZ(chal, live, w, 0)).isCloseTo(-0.2 / se, within(1e-9));
+    assertThat(RefineJob.pairedZ(new double[] {1, 1}, new double[] {0.5, 0.5}, w, 0))
+        .isEqualTo(Double.POSITIVE_INFINITY);
+    assertThat(RefineJob.pairedZ(new double[] {1}, new double[] {0.5}, w, 0)).isNaN();
+  }
+
   @Test
   void specShouldRoundTripThroughJsonWithDefaults() throws Exception {
     ObjectMapper json = new ObjectMapper();
@@ -378,15 +449,26 @@ class RefineTest {
     RefineSpec full =
         json.readValue(
             "{\"method\":\"LBFGS\",\"history\":5,\"l1\":0.1,\"update_freq\":3,"
-                + "\"everyExamples\":10000,\"holdout\":0.2}",
+                + "\"everyExamples\":10000,\"holdout\":0.2,\"minZ\":2.5}",
             RefineSpec.class);
     assertThat(full.method()).isEqualTo("lbfgs");
     assertThat(full.updateFreq()).isEqualTo(3);
+    assertThat(full.minZ()).isEqualTo(2.5);
+    assertThat(min.minZ()).isEqualTo(RefineSpec.DEFAULT_MIN_Z);
     assertThat(json.readValue(json.writeValueAsString(full), RefineSpec.class)).isEqualTo(full);
     assertThatThrownBy(() -> json.readValue("{\"method\":\"newton\"}", RefineSpec.class))
         .hasMessageContaining("\"newton\"");
     assertThatThrownBy(() -> json.readValue("{\"holdout\":1.5}", RefineSpec.class))
         .hasMessageContaining("holdout=1.5");
+    assertThatThrownBy(() -> json.readValue("{\"minZ\":-1}", RefineSpec.class))
+        .hasMessageContaining("minZ=-1");
+    assertThat(min.l2Candidates()).isEqualTo(RefineSpec.DEFAULT_L2_CANDIDATES);
+    assertThat(json.readValue("{\"l2Candidates\":[0.5]}", RefineSpec.class).l2Candidates())
+        .containsExactly(0.5);
+    assertThatThrownBy(() -> json.readValue("{\"l2Candidates\":[]}", RefineSpec.class))
+        .hasMessageContaining("expected 1 to 8");
+    assertThatThrownBy(() -> json.readValue("{\"l2Candidates\":[1, 0]}", RefineSpec.class))
+        .hasMessageContaining("value 0.0 must be finite and > 0");
     assertThatThrownBy(
             () ->
                 json.readValue(

@@ -100,6 +100,46 @@ public final class RiffleMetrics {
             .register(registry));
   }
 
+  /**
+   * Records the end of a refinement job: {@code riffle_refinements_total{model,method,status}}
+   * (status promoted, rejected or failed), {@code riffle_refinement_duration_seconds{model,method}}
+   * and {@code riffle_refinement_examples_replayed_total{model}} (examples the live model learned
+   * during a promoted job, replayed onto the challenger).
+   */
+  public void refinementEnded(
+      String model, String method, String status, long durationMs, long replayed) {
+    String key = "riffle.refinements|" + model + '|' + method + '|' + status;
+    counters
+        .computeIfAbsent(
+            key,
+            k ->
+                track(
+                    model,
+                    Counter.builder("riffle.refinements")
+                        .description("refinement jobs ended, by outcome")
+                        .tag("model", model)
+                        .tag("method", method)
+                        .tag("status", status)
+                        .register(registry)))
+        .increment();
+    track(
+            model,
+            Timer.builder("riffle.refinement.duration")
+                .description("wall time of one refinement job, start to decision")
+                .tag("model", model)
+                .tag("method", method)
+                .register(registry))
+        .record(java.time.Duration.ofMillis(durationMs));
+    Counter r =
+        track(
+            model,
+            Counter.builder("riffle.refinement.examples.replayed")
+                .description("examples learned during promoted refinements, replayed onto them")
+                .tag("model", model)
+                .register(registry));
+    r.increment(replayed);
+  }
+
   /** A per-model gauge. */
   public <T> void gauge(
       String model, String name, String desc, String unit, T obj, ToDoubleFunction<T> f) {

@@ -244,6 +244,7 @@ public final class LearnerVerticle extends AbstractVerticle {
       job = RefineJob.prepare(rt.model(), spec);
     } catch (RuntimeException e) {
       r.fail(e.toString());
+      metrics.refinementEnded(rt.name(), r.method, r.status, 0, 0);
       return r;
     }
     running = r;
@@ -257,9 +258,11 @@ public final class LearnerVerticle extends AbstractVerticle {
               if (ar.failed()) {
                 LOG.error("model {}: refinement {} failed", rt.name(), r.id, ar.cause());
                 r.fail(String.valueOf(ar.cause()));
-                return;
+              } else {
+                decide(r, ar.result());
               }
-              decide(r, ar.result());
+              metrics.refinementEnded(
+                  rt.name(), r.method, r.status, r.durationMs, r.examplesReplayed);
             });
     return r;
   }
@@ -267,6 +270,7 @@ public final class LearnerVerticle extends AbstractVerticle {
   private void decide(Refinement r, RefineResult res) {
     r.liveLoss = res.liveLoss();
     r.challengerLoss = res.challengerLoss();
+    r.improvementZ = res.improvementZ();
     if (!res.promotable()) {
       r.status = res.status() == io.riffle.store.refine.RefineStatus.FAILED ? "failed" : "rejected";
       r.error = res.message();

@@ -15,6 +15,7 @@ public final class Refinement {
   volatile boolean promoted;
   volatile double liveLoss = Double.NaN;
   volatile double challengerLoss = Double.NaN;
+  volatile double improvementZ = Double.NaN;
   volatile long examplesReplayed;
   volatile long durationMs;
   volatile String error;
@@ -38,6 +39,7 @@ public final class Refinement {
     m.put("promoted", promoted);
     m.put("liveLoss", Double.isFinite(liveLoss) ? liveLoss : null);
     m.put("challengerLoss", Double.isFinite(challengerLoss) ? challengerLoss : null);
+    m.put("improvementZ", Double.isFinite(improvementZ) ? improvementZ : null);
     m.put("examplesReplayed", examplesReplayed);
     m.put("durationMs", durationMs);
     m.put("error", error);
