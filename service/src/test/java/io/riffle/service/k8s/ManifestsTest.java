@@ -432,7 +432,10 @@ class ManifestsTest {
           "riffle_snapshot_duration_seconds_count",
           "riffle_snapshot_duration_seconds_sum",
           "riffle_snapshot_duration_seconds_max",
-          "riffle_kafka_lag");
+          "riffle_kafka_lag",
+          "riffle_refinements_total",
+          "riffle_refinement_duration_seconds_sum",
+          "riffle_refinement_duration_seconds_count");
 
   static final Pattern OTHER_METERS = Pattern.compile("(jvm|process|http_server|vertx_http)_\\w+");
 
