@@ -3,9 +3,10 @@
 # Usage from the repository root, after ./mvnw -B -q package -DskipTests:
 #   python3 load-tests/scripts/spam_refine.py lbfgs|svrg ['{"l2":0.001,...}']
 # The optional second argument is merged into the refine section (method and everyExamples
-# are set here). VERBOSE=1 prints each refinement's message.
+# are set here). VERBOSE=1 prints each refinement's message. SPEC='{"textWeighting":"binary"}'
+# is merged into the base model spec of both models; PORT overrides the port (18222).
 import gzip, json, re, urllib.request, subprocess, time, os, tempfile, sys
-port=18222
+port=int(os.environ.get("PORT") or 18222)
 d=tempfile.mkdtemp()
 p=subprocess.Popen(["java","-jar","service/target/riffle.jar"],env=dict(os.environ,RIFFLE_HTTP_PORT=str(port),RIFFLE_DATA_DIR=d),stdout=open(d+"/log","w"),stderr=subprocess.STDOUT)
 def req(m,path,body=None,ct="application/json"):
@@ -14,7 +15,7 @@ def req(m,path,body=None,ct="application/json"):
 for i in range(100):
     try: req("GET","/health/ready"); break
     except Exception: time.sleep(0.1)
-base={"kind":"binary","bits":20,"text":["subject","body"]}
+base=dict({"kind":"binary","bits":20,"text":["subject","body"]},**json.loads(os.environ.get("SPEC") or "{}"))
 req("PUT","/v1/models/plain",json.dumps(base))
 refine=dict(json.loads(sys.argv[2]) if len(sys.argv)>2 else {},method=sys.argv[1],everyExamples=1000)
 req("PUT","/v1/models/refined",json.dumps(dict(base,refine=refine)))
