@@ -29,8 +29,9 @@ import java.util.TreeMap;
  * @param maxStringLength largest feature name or string value, in UTF-16 chars (text fields
  *     included); default {@value #DEFAULT_MAX_STRING_LENGTH}
  * @param maxFeatures largest number of features one example may produce, counting every emitted
- *     feature (tokens, n-grams, interactions, bias) before duplicates merge; default {@value
- *     #DEFAULT_MAX_FEATURES}
+ *     feature (tokens, n-grams, interactions, bias) before duplicates merge (a text field under
+ *     {@code log}, {@code binary} or {@code l2} emits each distinct token or n-gram once); default
+ *     {@value #DEFAULT_MAX_FEATURES}
  * @param textWeighting value of a token or n-gram occurring {@code c} times in one text field's
  *     value: {@code count} ({@code c}, the default; also when the property is absent), {@code log}
  *     ({@code 1 + ln c}) or {@code binary} (1); see {@link TextWeighting}
