@@ -6,9 +6,10 @@
 # are set here). VERBOSE=1 prints each refinement's message. PACE=1 waits, after each chunk, for
 # a running refinement to end: a stream slow next to the job (mail arrives at a few per second),
 # so each promotion reaches the examples after it; without it the whole stream is posted in ~5 s
-# and every job overlaps hundreds of arriving examples.
+# and every job overlaps hundreds of arriving examples. SPEC='{"textWeighting":"binary"}' is
+# merged into the base model spec of both models; PORT overrides the port (18222).
 import gzip, json, re, urllib.request, subprocess, time, os, tempfile, sys
-port=18222
+port=int(os.environ.get("PORT") or 18222)
 d=tempfile.mkdtemp()
 p=subprocess.Popen(["java","-jar","service/target/riffle.jar"],env=dict(os.environ,RIFFLE_HTTP_PORT=str(port),RIFFLE_DATA_DIR=d),stdout=open(d+"/log","w"),stderr=subprocess.STDOUT)
 def req(m,path,body=None,ct="application/json"):
@@ -17,7 +18,7 @@ def req(m,path,body=None,ct="application/json"):
 for i in range(100):
     try: req("GET","/health/ready"); break
     except Exception: time.sleep(0.1)
-base={"kind":"binary","bits":20,"text":["subject","body"]}
+base=dict({"kind":"binary","bits":20,"text":["subject","body"]},**json.loads(os.environ.get("SPEC") or "{}"))
 req("PUT","/v1/models/plain",json.dumps(base))
 refine=dict(json.loads(sys.argv[2]) if len(sys.argv)>2 else {},method=sys.argv[1],everyExamples=1000)
 req("PUT","/v1/models/refined",json.dumps(dict(base,refine=refine)))

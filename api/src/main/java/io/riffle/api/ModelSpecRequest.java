@@ -10,7 +10,7 @@ import java.util.Map;
  * {"kind": "binary"}} is a working model.
  *
  * <pre>{"kind": "binary", "bits": 20, "shards": 2,
- *  "text": ["subject", "body"], "interactions": [["site", "device"]],
+ *  "text": ["subject", "body"], "textWeighting": "binary", "interactions": [["site", "device"]],
  *  "optimizer": {"name": "ftrl", "learning_rate": 0.1, "lamda1": 1.0},
  *  "schedule": {"name": "factor", "step": 1000, "factor": 0.9},
  *  "posterior": {"method": "sgld"},
@@ -28,6 +28,10 @@ import java.util.Map;
  * @param shards shard count (default 1)
  * @param text fields to tokenize: an array of names (words only) or an object name to n-gram order
  *     (1..3)
+ * @param textWeighting value of a text token or n-gram occurring {@code c} times in a field: {@code
+ *     count} ({@code c}, default), {@code log} ({@code 1 + ln c}) or {@code binary} (1)
+ * @param textNorm {@code none} (default) or {@code l2}: scale each text field's features to unit
+ *     Euclidean norm
  * @param interactions crosses of 2 or 3 field names
  * @param bias constant bias feature (default true)
  * @param optimizer {@code name} (default {@code ftrl}) and MXNet hyperparameters flat beside it
@@ -51,6 +55,8 @@ public record ModelSpecRequest(
     Integer seed,
     Integer shards,
     JsonNode text,
+    String textWeighting,
+    String textNorm,
     List<List<String>> interactions,
     Boolean bias,
     Map<String, Object> optimizer,

@@ -118,6 +118,15 @@ class HttpContractTest {
             "{\"kind\":\"binary\",\"optimizer\":{\"name\":\"ftrl\",\"learning_rate\":-1}}",
             AUTH),
         ProblemType.INVALID_SPEC);
+    Http.Response tf =
+        h.send(
+            "PUT",
+            "/v1/models/x",
+            "application/json",
+            "{\"kind\":\"binary\",\"text\":[\"body\"],\"textWeighting\":\"tfidf\"}",
+            AUTH);
+    problem(tf, ProblemType.INVALID_SPEC);
+    assertThat(tf.json().get("detail").asText()).contains("count, log, binary");
     problem(h.send("DELETE", "/v1/models/m", null, null), ProblemType.UNAUTHORIZED);
     problem(
         h.post("/v1/models/m/predict", "{\"features\":{\"a\":1},\"samples\":-1}"),

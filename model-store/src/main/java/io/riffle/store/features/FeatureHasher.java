@@ -24,13 +24,35 @@ import java.util.RandomAccess;
  *       runs of Unicode letters and digits (a combining mark continues a run), each run lower-cased
  *       code point by code point ({@link Character#toLowerCase(int)}, locale-free), emitted as
  *       {@code name=token} and, per the field's n-gram order, {@code name=t1 t2} and {@code name=t1
- *       t2 t3} (one ASCII space between tokens), each with value 1.
+ *       t2 t3} (one ASCII space between tokens), each with value 1 under the default {@link
+ *       HashingSpec#textWeighting} {@code count} (see below).
  * </ul>
  *
- * Rejected with a {@link FeatureException}: a null or empty name, a name containing {@code '='}, a
- * null value, a non-finite number (or one outside the float range), a nested object ({@link Map}),
- * any other type, a bag element that is not a string, a bag larger than {@code maxBagSize}, a name
- * or string longer than {@code maxStringLength}, and an example producing more than {@code
+ * <h2>Text values (part of the hashing contract)</h2>
+ *
+ * Let {@code c} be the number of times one 32-bit feature hash (a token or n-gram, before masking)
+ * occurs among the features of one text field's value. {@link HashingSpec#textWeighting}:
+ *
+ * <ul>
+ *   <li>{@code count} (default): every occurrence is emitted with value 1, so the merged value is
+ *       {@code c};
+ *   <li>{@code log}: each distinct hash is emitted once with value {@code (float) (1 + ln c)};
+ *   <li>{@code binary}: each distinct hash is emitted once with value 1.
+ * </ul>
+ *
+ * With {@link HashingSpec#textNorm} {@code l2}, each distinct hash is emitted once with its
+ * weighted value {@code w} times {@code 1 / sqrt(sum of w^2)} over the field's distinct hashes
+ * (computed in double, rounded to float; a field with no tokens emits nothing). Distinct hashes are
+ * emitted in the order of their first occurrence (unigram of token {@code i}, then its bigram and
+ * trigram, then token {@code i + 1}), and an interaction with a text field sees these emitted
+ * values. The hashes themselves (the byte layout below) do not depend on either setting. Except
+ * under {@code count} with {@code none}, {@code maxFeatures} counts a field's distinct hashes, not
+ * its occurrences.
+ *
+ * <p>Rejected with a {@link FeatureException}: a null or empty name, a name containing {@code '='},
+ * a null value, a non-finite number (or one outside the float range), a nested object ({@link
+ * Map}), any other type, a bag element that is not a string, a bag larger than {@code maxBagSize},
+ * a name or string longer than {@code maxStringLength}, and an example producing more than {@code
  * maxFeatures} features. On rejection {@code out} is left empty.
  *
  * <h2>Interactions and bias</h2>
@@ -98,6 +120,15 @@ public final class FeatureHasher {
   private final int[] slotCount;
   // token boundaries of the current text value: start0, end0, start1, end1, ...
   private int[] tokens = new int[64];
+  private final HashingSpec.TextWeighting textWeighting;
+  private final boolean textL2;
+  // distinct text hashes of one field value (log, binary or l2): an open-addressing table from a
+  // 32-bit hash to 1 + its index in the first-occurrence list, cleared through that list
+  private int[] table = new int[256];
+  private int[] distinctHash = new int[64];
+  private int[] distinctCount = new int[64];
+  private int[] distinctPos = new int[64];
+  private int distinct;
   private int emitted;
 
   /** A hasher for {@code spec}. */
@@ -108,6 +139,8 @@ public final class FeatureHasher {
     this.maxFeatures = spec.maxFeatures();
     this.maxBagSize = spec.maxBagSize();
     this.maxStringLength = spec.maxStringLength();
+    this.textWeighting = spec.textWeighting();
+    this.textL2 = spec.textNorm() == HashingSpec.TextNorm.L2;
     HashMap<String, Integer> slots = new HashMap<>();
     for (List<String> cross : spec.interactions()) {
       for (String f : cross) {
@@ -261,25 +294,127 @@ public final class FeatureHasher {
     checkLength(name, text);
     int count = tokenize(text);
     final int[] t = tokens;
-    for (int i = 0; i < count; i++) {
-      Murmur3Stream h = stream.reset(seed);
-      h.putUtf8(name, 0, name.length());
-      h.putByte('=');
-      h.putUtf8Lower(text, t[2 * i], t[2 * i + 1]);
-      emit(name, h.finish(), 1.0f, slot, out);
-      for (int n = 2; n <= ngram && i + n <= count; n++) {
-        h.reset(seed);
+    final boolean merge = textWeighting != HashingSpec.TextWeighting.COUNT || textL2;
+    try {
+      for (int i = 0; i < count; i++) {
+        Murmur3Stream h = stream.reset(seed);
         h.putUtf8(name, 0, name.length());
         h.putByte('=');
-        for (int j = i; j < i + n; j++) {
-          if (j > i) {
-            h.putByte(' ');
-          }
-          h.putUtf8Lower(text, t[2 * j], t[2 * j + 1]);
+        h.putUtf8Lower(text, t[2 * i], t[2 * i + 1]);
+        if (merge) {
+          countDistinct(h.finish());
+        } else {
+          emit(name, h.finish(), 1.0f, slot, out);
         }
-        emit(name, h.finish(), 1.0f, slot, out);
+        for (int n = 2; n <= ngram && i + n <= count; n++) {
+          h.reset(seed);
+          h.putUtf8(name, 0, name.length());
+          h.putByte('=');
+          for (int j = i; j < i + n; j++) {
+            if (j > i) {
+              h.putByte(' ');
+            }
+            h.putUtf8Lower(text, t[2 * j], t[2 * j + 1]);
+          }
+          if (merge) {
+            countDistinct(h.finish());
+          } else {
+            emit(name, h.finish(), 1.0f, slot, out);
+          }
+        }
       }
+      if (merge) {
+        emitDistinct(name, slot, out);
+      }
+    } finally {
+      clearDistinct();
     }
+  }
+
+  /** Counts one occurrence of {@code hash} in the distinct table, adding it on first sight. */
+  private void countDistinct(int hash) {
+    int[] tab = table;
+    int m = tab.length - 1;
+    int pos = mix(hash) & m;
+    while (true) {
+      int e = tab[pos];
+      if (e == 0) {
+        break;
+      }
+      if (distinctHash[e - 1] == hash) {
+        distinctCount[e - 1]++;
+        return;
+      }
+      pos = (pos + 1) & m;
+    }
+    if (distinct == distinctHash.length) {
+      int n = 2 * distinct;
+      distinctHash = Arrays.copyOf(distinctHash, n);
+      distinctCount = Arrays.copyOf(distinctCount, n);
+      distinctPos = Arrays.copyOf(distinctPos, n);
+    }
+    distinctHash[distinct] = hash;
+    distinctCount[distinct] = 1;
+    distinctPos[distinct] = pos;
+    distinct++;
+    tab[pos] = distinct;
+    if (2 * distinct > tab.length) {
+      growTable();
+    }
+  }
+
+  /** Doubles the table (load at most 1/2) and re-inserts the distinct hashes. */
+  private void growTable() {
+    int[] tab = new int[2 * table.length];
+    int m = tab.length - 1;
+    for (int k = 0; k < distinct; k++) {
+      int pos = mix(distinctHash[k]) & m;
+      while (tab[pos] != 0) {
+        pos = (pos + 1) & m;
+      }
+      tab[pos] = k + 1;
+      distinctPos[k] = pos;
+    }
+    table = tab;
+  }
+
+  /** Spreads a hash over the table's index bits (Fibonacci hashing, high bits folded in). */
+  private static int mix(int hash) {
+    int x = hash * 0x9E3779B9;
+    return x ^ (x >>> 16);
+  }
+
+  /** Emits each distinct hash once, in first-occurrence order, with its weighted value. */
+  private void emitDistinct(String name, int slot, SparseVector out) {
+    double scale = 1.0;
+    if (textL2 && distinct > 0) {
+      double sq = 0;
+      for (int k = 0; k < distinct; k++) {
+        double w = weight(distinctCount[k]);
+        sq += w * w;
+      }
+      scale = 1.0 / Math.sqrt(sq);
+    }
+    for (int k = 0; k < distinct; k++) {
+      double w = weight(distinctCount[k]);
+      emit(name, distinctHash[k], (float) (textL2 ? w * scale : w), slot, out);
+    }
+  }
+
+  private double weight(int c) {
+    return switch (textWeighting) {
+      case COUNT -> c;
+      case LOG -> 1.0 + Math.log(c);
+      case BINARY -> 1.0;
+    };
+  }
+
+  /** Empties the distinct table by clearing only the positions it used. */
+  private void clearDistinct() {
+    for (int k = 0; k < distinct; k++) {
+      table[distinctPos[k]] = 0;
+    }
+    distinct = 0;
   }
 
   /** Fills {@link #tokens} with the token boundaries of {@code text}; returns the token count. */

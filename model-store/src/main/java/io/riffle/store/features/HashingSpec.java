@@ -2,10 +2,12 @@ package io.riffle.store.features;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -27,8 +29,14 @@ import java.util.TreeMap;
  * @param maxStringLength largest feature name or string value, in UTF-16 chars (text fields
  *     included); default {@value #DEFAULT_MAX_STRING_LENGTH}
  * @param maxFeatures largest number of features one example may produce, counting every emitted
- *     feature (tokens, n-grams, interactions, bias) before duplicates merge; default {@value
- *     #DEFAULT_MAX_FEATURES}
+ *     feature (tokens, n-grams, interactions, bias) before duplicates merge (a text field under
+ *     {@code log}, {@code binary} or {@code l2} emits each distinct token or n-gram once); default
+ *     {@value #DEFAULT_MAX_FEATURES}
+ * @param textWeighting value of a token or n-gram occurring {@code c} times in one text field's
+ *     value: {@code count} ({@code c}, the default; also when the property is absent), {@code log}
+ *     ({@code 1 + ln c}) or {@code binary} (1); see {@link TextWeighting}
+ * @param textNorm scaling of one text field's features after weighting: {@code none} (the default;
+ *     also when the property is absent) or {@code l2} (unit Euclidean norm); see {@link TextNorm}
  */
 public record HashingSpec(
     int bits,
@@ -38,7 +46,9 @@ public record HashingSpec(
     boolean bias,
     int maxBagSize,
     int maxStringLength,
-    int maxFeatures) {
+    int maxFeatures,
+    TextWeighting textWeighting,
+    TextNorm textNorm) {
 
   public static final int DEFAULT_BITS = 18;
   public static final int MAX_BITS = 30;
@@ -46,6 +56,83 @@ public record HashingSpec(
   public static final int DEFAULT_MAX_BAG_SIZE = 10_000;
   public static final int DEFAULT_MAX_STRING_LENGTH = 65_536;
   public static final int DEFAULT_MAX_FEATURES = 100_000;
+
+  /**
+   * Term-frequency weighting of text fields: the value of a token or n-gram that occurs {@code c}
+   * times in one text field's value. JSON: the lower-case {@link #wire} name.
+   */
+  public enum TextWeighting {
+    /** {@code c}: every occurrence emits value 1 and duplicates sum (raw term counts). */
+    COUNT("count"),
+    /** {@code 1 + ln c}: sublinear term frequency (1 for a single occurrence). */
+    LOG("log"),
+    /** 1 per distinct token or n-gram, however often it occurs. */
+    BINARY("binary");
+
+    private final String wire;
+
+    TextWeighting(String wire) {
+      this.wire = wire;
+    }
+
+    /** The JSON (and wire) name: {@code count}, {@code log} or {@code binary}. */
+    @JsonValue
+    public String wire() {
+      return wire;
+    }
+
+    /**
+     * The weighting named {@code name} (case-insensitive).
+     *
+     * @throws IllegalArgumentException if {@code name} is not one of count, log, binary
+     */
+    public static TextWeighting parse(String name) {
+      for (TextWeighting w : values()) {
+        if (name != null && w.wire.equals(name.toLowerCase(Locale.ROOT))) {
+          return w;
+        }
+      }
+      throw new IllegalArgumentException(
+          "textWeighting='" + name + "' must be one of count, log, binary");
+    }
+  }
+
+  /**
+   * Scaling of one text field's features after {@link TextWeighting}. JSON: the lower-case {@link
+   * #wire} name.
+   */
+  public enum TextNorm {
+    /** No scaling. */
+    NONE("none"),
+    /** Scale the field's weighted values to unit Euclidean (L2) norm. */
+    L2("l2");
+
+    private final String wire;
+
+    TextNorm(String wire) {
+      this.wire = wire;
+    }
+
+    /** The JSON (and wire) name: {@code none} or {@code l2}. */
+    @JsonValue
+    public String wire() {
+      return wire;
+    }
+
+    /**
+     * The norm named {@code name} (case-insensitive).
+     *
+     * @throws IllegalArgumentException if {@code name} is not one of none, l2
+     */
+    public static TextNorm parse(String name) {
+      for (TextNorm n : values()) {
+        if (name != null && n.wire.equals(name.toLowerCase(Locale.ROOT))) {
+          return n;
+        }
+      }
+      throw new IllegalArgumentException("textNorm='" + name + "' must be one of none, l2");
+    }
+  }
 
   /** Validates and takes immutable copies (text fields sorted by name, for a stable manifest). */
   public HashingSpec {
@@ -95,9 +182,18 @@ public record HashingSpec(
     if (maxFeatures < 1) {
       throw new IllegalArgumentException("maxFeatures=" + maxFeatures + " must be >= 1");
     }
+    if (textWeighting == null) {
+      textWeighting = TextWeighting.COUNT;
+    }
+    if (textNorm == null) {
+      textNorm = TextNorm.NONE;
+    }
   }
 
-  /** The defaults: 18 bits, seed 0, no text fields, no interactions, bias on, default limits. */
+  /**
+   * The defaults: 18 bits, seed 0, no text fields, no interactions, bias on, default limits, text
+   * weighting {@code count}, text norm {@code none}.
+   */
   public static HashingSpec defaults() {
     return new HashingSpec(
         DEFAULT_BITS,
@@ -107,10 +203,17 @@ public record HashingSpec(
         true,
         DEFAULT_MAX_BAG_SIZE,
         DEFAULT_MAX_STRING_LENGTH,
-        DEFAULT_MAX_FEATURES);
+        DEFAULT_MAX_FEATURES,
+        TextWeighting.COUNT,
+        TextNorm.NONE);
   }
 
-  /** JSON creator: any missing property takes its default. */
+  /**
+   * JSON creator: any missing property takes its default (so a manifest written before {@code
+   * textWeighting} and {@code textNorm} existed reads as {@code count} and {@code none}).
+   *
+   * @throws IllegalArgumentException on a bad value, e.g. an unknown {@code textWeighting}
+   */
   @JsonCreator
   public static HashingSpec fromJson(
       @JsonProperty("bits") Integer bits,
@@ -120,7 +223,9 @@ public record HashingSpec(
       @JsonProperty("bias") Boolean bias,
       @JsonProperty("maxBagSize") Integer maxBagSize,
       @JsonProperty("maxStringLength") Integer maxStringLength,
-      @JsonProperty("maxFeatures") Integer maxFeatures) {
+      @JsonProperty("maxFeatures") Integer maxFeatures,
+      @JsonProperty("textWeighting") String textWeighting,
+      @JsonProperty("textNorm") String textNorm) {
     return new HashingSpec(
         bits == null ? DEFAULT_BITS : bits,
         seed == null ? 0 : seed,
@@ -129,19 +234,39 @@ public record HashingSpec(
         bias == null || bias,
         maxBagSize == null ? DEFAULT_MAX_BAG_SIZE : maxBagSize,
         maxStringLength == null ? DEFAULT_MAX_STRING_LENGTH : maxStringLength,
-        maxFeatures == null ? DEFAULT_MAX_FEATURES : maxFeatures);
+        maxFeatures == null ? DEFAULT_MAX_FEATURES : maxFeatures,
+        textWeighting == null ? TextWeighting.COUNT : TextWeighting.parse(textWeighting),
+        textNorm == null ? TextNorm.NONE : TextNorm.parse(textNorm));
   }
 
   /** A copy with {@code bits}. */
   public HashingSpec withBits(int bits) {
     return new HashingSpec(
-        bits, seed, textFields, interactions, bias, maxBagSize, maxStringLength, maxFeatures);
+        bits,
+        seed,
+        textFields,
+        interactions,
+        bias,
+        maxBagSize,
+        maxStringLength,
+        maxFeatures,
+        textWeighting,
+        textNorm);
   }
 
   /** A copy with {@code seed}. */
   public HashingSpec withSeed(int seed) {
     return new HashingSpec(
-        bits, seed, textFields, interactions, bias, maxBagSize, maxStringLength, maxFeatures);
+        bits,
+        seed,
+        textFields,
+        interactions,
+        bias,
+        maxBagSize,
+        maxStringLength,
+        maxFeatures,
+        textWeighting,
+        textNorm);
   }
 
   /** A copy that tokenizes {@code field} with n-grams up to {@code ngram}. */
@@ -149,7 +274,16 @@ public record HashingSpec(
     Map<String, Integer> text = new TreeMap<>(textFields);
     text.put(field, ngram);
     return new HashingSpec(
-        bits, seed, text, interactions, bias, maxBagSize, maxStringLength, maxFeatures);
+        bits,
+        seed,
+        text,
+        interactions,
+        bias,
+        maxBagSize,
+        maxStringLength,
+        maxFeatures,
+        textWeighting,
+        textNorm);
   }
 
   /** A copy with one more interaction of 2 or 3 fields. */
@@ -157,19 +291,76 @@ public record HashingSpec(
     List<List<String>> crosses = new ArrayList<>(interactions);
     crosses.add(List.of(fields));
     return new HashingSpec(
-        bits, seed, textFields, crosses, bias, maxBagSize, maxStringLength, maxFeatures);
+        bits,
+        seed,
+        textFields,
+        crosses,
+        bias,
+        maxBagSize,
+        maxStringLength,
+        maxFeatures,
+        textWeighting,
+        textNorm);
   }
 
   /** A copy with the bias feature on or off. */
   public HashingSpec withBias(boolean bias) {
     return new HashingSpec(
-        bits, seed, textFields, interactions, bias, maxBagSize, maxStringLength, maxFeatures);
+        bits,
+        seed,
+        textFields,
+        interactions,
+        bias,
+        maxBagSize,
+        maxStringLength,
+        maxFeatures,
+        textWeighting,
+        textNorm);
   }
 
   /** A copy with the three limits. */
   public HashingSpec withLimits(int maxBagSize, int maxStringLength, int maxFeatures) {
     return new HashingSpec(
-        bits, seed, textFields, interactions, bias, maxBagSize, maxStringLength, maxFeatures);
+        bits,
+        seed,
+        textFields,
+        interactions,
+        bias,
+        maxBagSize,
+        maxStringLength,
+        maxFeatures,
+        textWeighting,
+        textNorm);
+  }
+
+  /** A copy whose text fields are weighted by {@code textWeighting}. */
+  public HashingSpec withTextWeighting(TextWeighting textWeighting) {
+    return new HashingSpec(
+        bits,
+        seed,
+        textFields,
+        interactions,
+        bias,
+        maxBagSize,
+        maxStringLength,
+        maxFeatures,
+        textWeighting,
+        textNorm);
+  }
+
+  /** A copy whose text fields are scaled by {@code textNorm}. */
+  public HashingSpec withTextNorm(TextNorm textNorm) {
+    return new HashingSpec(
+        bits,
+        seed,
+        textFields,
+        interactions,
+        bias,
+        maxBagSize,
+        maxStringLength,
+        maxFeatures,
+        textWeighting,
+        textNorm);
   }
 
   /** {@code 2^bits - 1}: the mask that turns a 32-bit hash into an index. */

@@ -69,6 +69,8 @@ public record RiffleConfig(
                     null,
                     null,
                     null,
+                    null,
+                    null,
                     Map.of("method", "sgld"),
                     null,
                     null,

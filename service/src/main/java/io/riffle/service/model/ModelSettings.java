@@ -135,8 +135,14 @@ public record ModelSettings(
 
     HashingSpec h = HashingSpec.defaults();
     if (dim > 0) {
-      if (r.bits() != null || r.text() != null || r.interactions() != null) {
-        throw bad("a dense model has no bits, text or interactions (its rows are the vector)");
+      if (r.bits() != null
+          || r.text() != null
+          || r.textWeighting() != null
+          || r.textNorm() != null
+          || r.interactions() != null) {
+        throw bad(
+            "a dense model has no bits, text, textWeighting, textNorm or interactions"
+                + " (its rows are the vector)");
       }
       int bits = 1;
       while ((1L << bits) < dim + 1L) {
@@ -170,6 +176,12 @@ public record ModelSettings(
       } else {
         throw bad("text must be an array of field names or an object field -> n-gram order");
       }
+    }
+    if (r.textWeighting() != null) {
+      h = h.withTextWeighting(HashingSpec.TextWeighting.parse(r.textWeighting()));
+    }
+    if (r.textNorm() != null) {
+      h = h.withTextNorm(HashingSpec.TextNorm.parse(r.textNorm()));
     }
     if (r.interactions() != null) {
       for (List<String> cross : r.interactions()) {
