@@ -187,7 +187,9 @@ public final class RefineJob {
         switch (spec.method()) {
           case RefineSpec.SVRG ->
               String.format(java.util.Locale.ROOT, "l2 %.3g, lr %.3g", l2, svrgLr);
-          case RefineSpec.LBFGS -> String.format(java.util.Locale.ROOT, "l2 %.3g", l2);
+          case RefineSpec.LBFGS ->
+              String.format(
+                  java.util.Locale.ROOT, "l2 %.3g, kernel %s: %s", l2, kernelName, kernelReason);
           default -> spec.epochs() + " epochs";
         };
     String msg =
@@ -212,6 +214,7 @@ public final class RefineJob {
     return new RefineResult(
         better ? RefineStatus.PROMOTABLE : RefineStatus.REJECTED,
         spec.method(),
+        kernelName,
         copy,
         liveLoss,
         challengerLoss,
@@ -229,6 +232,7 @@ public final class RefineJob {
     return new RefineResult(
         RefineStatus.FAILED,
         spec.method(),
+        kernelName,
         null,
         liveLoss,
         Double.POSITIVE_INFINITY,
@@ -365,14 +369,29 @@ public final class RefineJob {
     if (!(set.weightSum() > 0)) {
       throw new Diverged("lbfgs: the training examples' weights sum to 0", 0);
     }
-    Lbfgs.Objective f = objective(set, l2);
-    Lbfgs opt = new Lbfgs(set.dimension(), spec.history());
-    Lbfgs.Outcome out = opt.minimize(f, weights, spec.l1(), spec.iterations(), spec.tolerance());
-    if (!Double.isFinite(out.value())) {
-      throw new Diverged("lbfgs: the objective at the live weights is " + out.value(), 0);
+    DenseGradientKernels.Choice choice;
+    try {
+      choice = DenseGradientKernels.choose(set, spec.kernel());
+    } catch (DenseGradientKernels.Unavailable e) {
+      throw new Diverged("lbfgs: " + e.getMessage(), 0);
     }
-    return out.iterations();
+    kernelName = choice.kernel().name();
+    kernelReason = choice.reason();
+    try (DenseGradientKernel kernel = choice.kernel()) {
+      Lbfgs.Objective f = objective(kernel, set.weightSum(), l2);
+      Lbfgs opt = new Lbfgs(set.dimension(), spec.history());
+      Lbfgs.Outcome out = opt.minimize(f, weights, spec.l1(), spec.iterations(), spec.tolerance());
+      if (!Double.isFinite(out.value())) {
+        throw new Diverged("lbfgs: the objective at the live weights is " + out.value(), 0);
+      }
+      return out.iterations();
+    }
   }
+
+  /** The kernel L-BFGS ran with ({@link RefineResult#kernel}) and why. */
+  private String kernelName = DenseGradientKernels.PLAIN;
+
+  private String kernelReason = "";
 
   /**
    * Inner optimizers whose step is a multiple of the gradient: their lr is chosen from the data.
@@ -409,9 +428,14 @@ public final class RefineJob {
 
   /** {@code mean weighted loss + (l2/2)|w|^2} over {@code set}, L-BFGS's smooth part. */
   static Lbfgs.Objective objective(TrainingSet set, double l2) {
-    final double inv = 1 / set.weightSum();
+    return objective(DenseGradientKernel.plain(set), set.weightSum(), l2);
+  }
+
+  /** {@link #objective(TrainingSet, double)} through {@code kernel}. */
+  static Lbfgs.Objective objective(DenseGradientKernel kernel, double weightSum, double l2) {
+    final double inv = 1 / weightSum;
     return (w, grad) -> {
-      double loss = set.lossAndGradient(w, grad) * inv;
+      double loss = kernel.lossAndGradient(w, grad) * inv;
       double pen = 0;
       for (int i = 0; i < w.length; i++) {
         grad[i] = grad[i] * inv + l2 * w[i];

@@ -50,6 +50,10 @@ import java.util.Map;
  *     null for the window's own {@code holdoutFraction}
  * @param parallelism participants of the SVRG full-gradient pass, 1..256; default {@value
  *     #DEFAULT_PARALLELISM}
+ * @param kernel L-BFGS: the full-batch gradient kernel ({@link DenseGradientKernels}): {@code auto}
+ *     (the default) uses the ND4J kernel of {@code riffle-nd4j} when it is on the class path and
+ *     the window is dense and large enough, else the plain pass; {@code plain} always the plain
+ *     pass; {@code nd4j} the ND4J kernel, and the job fails if it cannot run
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RefineSpec(
@@ -67,7 +71,8 @@ public record RefineSpec(
     long everyExamples,
     double everySeconds,
     Double holdout,
-    int parallelism) {
+    int parallelism,
+    String kernel) {
 
   public static final String SVRG = "svrg";
   public static final String LBFGS = "lbfgs";
@@ -117,6 +122,11 @@ public record RefineSpec(
     if (parallelism < 1 || parallelism > 256) {
       throw new IllegalArgumentException("parallelism=" + parallelism + " must be in [1, 256]");
     }
+    kernel = kernel == null ? DenseGradientKernels.AUTO : kernel.toLowerCase(Locale.ROOT);
+    if (!DenseGradientKernels.known(kernel)) {
+      throw new IllegalArgumentException(
+          "kernel \"" + kernel + "\" is unknown; expected auto, plain or nd4j");
+    }
     optimizer = optimizer == null ? "sgd" : optimizer.toLowerCase(Locale.ROOT);
     Map<String, Object> params =
         new LinkedHashMap<>(optimizerParams == null ? Map.of() : optimizerParams);
@@ -144,7 +154,8 @@ public record RefineSpec(
   /** A spec of {@code method} with every other setting at its default. */
   public static RefineSpec of(String method) {
     return fromJson(
-        method, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        method, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+        null);
   }
 
   /** JSON creator: missing properties take their defaults. */
@@ -164,7 +175,8 @@ public record RefineSpec(
       @JsonProperty("everyExamples") Long everyExamples,
       @JsonProperty("everySeconds") Double everySeconds,
       @JsonProperty("holdout") Double holdout,
-      @JsonProperty("parallelism") Integer parallelism) {
+      @JsonProperty("parallelism") Integer parallelism,
+      @JsonProperty("kernel") String kernel) {
     return new RefineSpec(
         method,
         epochs == null ? DEFAULT_EPOCHS : epochs,
@@ -180,7 +192,8 @@ public record RefineSpec(
         everyExamples == null ? 0L : everyExamples,
         everySeconds == null ? DEFAULT_EVERY_SECONDS : everySeconds,
         holdout,
-        parallelism == null ? DEFAULT_PARALLELISM : parallelism);
+        parallelism == null ? DEFAULT_PARALLELISM : parallelism,
+        kernel);
   }
 
   /** This spec with other optimizer parameters (of the inner or the named optimizer). */
@@ -200,7 +213,8 @@ public record RefineSpec(
         everyExamples,
         everySeconds,
         holdout,
-        parallelism);
+        parallelism,
+        kernel);
   }
 
   /** This spec with its penalties ({@code newL2} null: matched to the live model). */
@@ -220,7 +234,8 @@ public record RefineSpec(
         everyExamples,
         everySeconds,
         holdout,
-        parallelism);
+        parallelism,
+        kernel);
   }
 
   /** This spec with {@code epochs}. */
@@ -240,7 +255,29 @@ public record RefineSpec(
         everyExamples,
         everySeconds,
         holdout,
-        parallelism);
+        parallelism,
+        kernel);
+  }
+
+  /** This spec with gradient kernel preference {@code k} (auto, plain or nd4j). */
+  public RefineSpec withKernel(String k) {
+    return new RefineSpec(
+        method,
+        epochs,
+        updateFreq,
+        batchSize,
+        optimizer,
+        optimizerParams,
+        history,
+        iterations,
+        tolerance,
+        l2,
+        l1,
+        everyExamples,
+        everySeconds,
+        holdout,
+        parallelism,
+        k);
   }
 
   /** True if the named-optimizer method is in use (neither SVRG nor L-BFGS). */

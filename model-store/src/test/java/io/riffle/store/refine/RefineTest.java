@@ -367,6 +367,19 @@ class RefineTest {
   }
 
   @Test
+  void lbfgsShouldReportItsKernelAndFailWhenANamedOneIsMissing() {
+    Model live = trained(ftrl(1), 7, true, 1000);
+    RefineResult plain = RefineJob.refine(live, RefineSpec.of("lbfgs"));
+    assertThat(plain.kernel()).isEqualTo("plain");
+    assertThat(plain.message()).contains("kernel plain: sparse window");
+    RefineResult nd4j = RefineJob.refine(live, RefineSpec.of("lbfgs").withKernel("nd4j"));
+    assertThat(nd4j.status()).isEqualTo(RefineStatus.FAILED);
+    assertThat(nd4j.kernel()).isEqualTo("plain");
+    assertThat(nd4j.message()).contains("kernel nd4j requested").contains("riffle-nd4j");
+    assertThat(RefineJob.refine(live, RefineSpec.of("svrg")).kernel()).isEqualTo("plain");
+  }
+
+  @Test
   void specShouldRoundTripThroughJsonWithDefaults() throws Exception {
     ObjectMapper json = new ObjectMapper();
     RefineSpec min = json.readValue("{\"method\":\"svrg\"}", RefineSpec.class);
@@ -375,16 +388,20 @@ class RefineTest {
     assertThat(min.optimizerParams()).doesNotContainKey("learning_rate");
     assertThat(min.l2()).isNull();
     assertThat(min.updateFreq()).isEqualTo(RefineSpec.DEFAULT_UPDATE_FREQ);
+    assertThat(min.kernel()).isEqualTo("auto");
     RefineSpec full =
         json.readValue(
             "{\"method\":\"LBFGS\",\"history\":5,\"l1\":0.1,\"update_freq\":3,"
-                + "\"everyExamples\":10000,\"holdout\":0.2}",
+                + "\"everyExamples\":10000,\"holdout\":0.2,\"kernel\":\"ND4J\"}",
             RefineSpec.class);
     assertThat(full.method()).isEqualTo("lbfgs");
+    assertThat(full.kernel()).isEqualTo("nd4j");
     assertThat(full.updateFreq()).isEqualTo(3);
     assertThat(json.readValue(json.writeValueAsString(full), RefineSpec.class)).isEqualTo(full);
     assertThatThrownBy(() -> json.readValue("{\"method\":\"newton\"}", RefineSpec.class))
         .hasMessageContaining("\"newton\"");
+    assertThatThrownBy(() -> json.readValue("{\"kernel\":\"cuda\"}", RefineSpec.class))
+        .hasMessageContaining("kernel \"cuda\"");
     assertThatThrownBy(() -> json.readValue("{\"holdout\":1.5}", RefineSpec.class))
         .hasMessageContaining("holdout=1.5");
     assertThatThrownBy(

@@ -265,6 +265,7 @@ public final class LearnerVerticle extends AbstractVerticle {
   }
 
   private void decide(Refinement r, RefineResult res) {
+    r.kernel = res.kernel();
     r.liveLoss = res.liveLoss();
     r.challengerLoss = res.challengerLoss();
     if (!res.promotable()) {
