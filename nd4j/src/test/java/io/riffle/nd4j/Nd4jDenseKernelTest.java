@@ -108,7 +108,7 @@ class Nd4jDenseKernelTest {
             .kernel()) {
       assertThat(k.name()).isEqualTo("plain");
     }
-    // ...but 8 columns x 4 outputs is 32 coordinates
+    // ...but 8 columns x 4 outputs is 32 coordinates, over it
     try (DenseGradientKernel k =
         DenseGradientKernels.choose(window(500, 8, ModelKind.softmax(4), 0, false, 6), "auto")
             .kernel()) {

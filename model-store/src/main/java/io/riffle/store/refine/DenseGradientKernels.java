@@ -36,10 +36,13 @@ public final class DenseGradientKernels {
   public static final double MIN_DENSITY = 0.5;
 
   /** Smallest {@code A * width} for which {@value #AUTO} uses a registered kernel (measured). */
-  public static final long MIN_COORDINATES = 32;
+  public static final long MIN_COORDINATES = 16;
 
-  /** Largest staged matrix {@code n * A} (entries) any registered kernel is given. */
-  public static final long MAX_ENTRIES = 1L << 25;
+  /**
+   * Largest staged matrix {@code n * A} (entries) any registered kernel is given: 8 Mi entries, 64
+   * MB off-heap as float64 (e.g. 8192 examples of 1024 inputs).
+   */
+  public static final long MAX_ENTRIES = 1L << 23;
 
   private DenseGradientKernels() {}
 
