@@ -17,9 +17,10 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * {@link TrainingSet#lossAndGradient} by BLAS over a dense copy of the set: {@code X} ({@code n x
  * A}, row-major, the values of example {@code i} on active row {@code a}) is staged off-heap once;
  * per call the weights {@code W} ({@code A x width}, row-major, which is the coordinate layout
- * {@code c = a * width + j}) go in, {@code Z = X W} comes out (gemv for one output, gemm
- * otherwise), the model kind computes each example's weighted loss and {@code R = dLoss/dZ} in
- * Java, {@code R} goes in and {@code G = X^T R} comes out into the caller's gradient.
+ * {@code c = a * width + j}) go in, {@code Z = X W} comes out (libnd4j's {@code matmul}: with one
+ * output {@code W} is a vector, which takes its matrix-vector path, else gemm), the model kind
+ * computes each example's weighted loss and {@code R = dLoss/dZ} in Java, {@code R} goes in and
+ * {@code G = X^T R} comes out into the caller's gradient.
  *
  * <p>Per call it allocates no Java arrays: the five off-heap arrays, their NIO views and the heap
  * buffers for {@code Z} and {@code R} are made once. Memory: {@code n * A} elements off-heap plus
