@@ -28,8 +28,10 @@ RUN groupadd --system --gid 10001 riffle \
  && mkdir -p /opt/riffle /var/lib/riffle /etc/riffle \
  && chown riffle:riffle /var/lib/riffle
 COPY --from=build /src/service/target/riffle.jar /opt/riffle/riffle.jar
+# JavaCPP unpacks ND4J's natives (dense L-BFGS refinement, riffle-nd4j) on first use: /tmp, as
+# the user has no home directory
 ENV RIFFLE_DATA_DIR=/var/lib/riffle \
-    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError"
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError -Dorg.bytedeco.javacpp.cachedir=/tmp/javacpp"
 WORKDIR /opt/riffle
 USER 10001:10001
 EXPOSE 8080

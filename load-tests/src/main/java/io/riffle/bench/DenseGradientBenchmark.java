@@ -1,6 +1,9 @@
 package io.riffle.bench;
 
+import io.riffle.nd4j.Nd4jKernelFactory;
 import io.riffle.store.model.ModelKind;
+import io.riffle.store.refine.DenseGradientKernel;
+import io.riffle.store.refine.DenseGradientKernels;
 import io.riffle.store.refine.TrainingSet;
 import io.riffle.store.replay.ReplayWindow;
 import java.nio.FloatBuffer;
@@ -20,6 +23,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -37,10 +41,18 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code nd4j}: the two products by ND4J's BLAS on an off-heap {@code n x dim} float32 copy
  *       of the window staged once (as a job would stage it once for all its iterations); per
  *       evaluation the weights go in, {@code Z} comes out, the per-example loss and {@code R} are
- *       computed in Java by the model kind, {@code R} goes in and {@code G} comes out.
+ *       computed in Java by the model kind, {@code R} goes in and {@code G} comes out;
+ *   <li>{@code kernelF64}: the real kernel, {@code riffle-nd4j}'s {@code DenseGradientKernel} as
+ *       refinement gets it through the SPI ({@link DenseGradientKernels#choose} with {@code nd4j}):
+ *       float64 staging, which is its default;
+ *   <li>{@code kernelF32}: the same kernel staging float32 ({@code -Driffle.nd4j.dtype=float}).
  * </ul>
  *
- * Run: {@code java -jar load-tests/target/benchmarks.jar DenseGradient}.
+ * <p>Staging a kernel pins ND4J to one OpenMP and one BLAS thread for the process, so in one fork
+ * {@code nd4j} runs pinned too (staging happens in {@code @Setup}), with or without {@code
+ * OMP_NUM_THREADS}.
+ *
+ * <p>Run: {@code java -jar load-tests/target/benchmarks.jar DenseGradient}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -49,7 +61,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class DenseGradientBenchmark {
-  @Param({"64", "256", "1024"})
+  @Param({"8", "16", "32", "64", "256", "1024"})
   int dim;
 
   @Param({"2048"})
@@ -80,6 +92,11 @@ public class DenseGradientBenchmark {
   private float[] gF;
   private double[] zD;
   private double[] rD;
+  // the real kernels
+  private DenseGradientKernel k64;
+  private DenseGradientKernel k32;
+  private double[] g64;
+  private double[] g32;
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -121,12 +138,28 @@ public class DenseGradientBenchmark {
     gF = new float[d];
     zD = new double[outputs];
     rD = new double[outputs];
-    // the three must agree, or the comparison means nothing
+    k64 = DenseGradientKernels.choose(set, DenseGradientKernels.ND4J).kernel();
+    k32 = new Nd4jKernelFactory(false).stage(set);
+    g64 = new double[d];
+    g32 = new double[d];
+    // they must all agree, or the comparison means nothing
     double l1 = window();
     double[] a = grad.clone();
     double l2 = plainDense();
     double[] b = g.clone();
     double l3 = nd4j();
+    double l4 = kernelF64();
+    double l5 = kernelF32();
+    if (Math.abs(l1 - l4) > 1e-9 * l1 || Math.abs(l1 - l5) > 1e-4 * l1) {
+      throw new IllegalStateException("loss: window " + l1 + ", kernels " + l4 + ", " + l5);
+    }
+    for (int q = 0; q < d; q++) {
+      if (Math.abs(a[q] - g64[q]) > 1e-9 * (1 + Math.abs(a[q]))
+          || Math.abs(a[q] - g32[q]) > 1e-3 * (1 + Math.abs(a[q]))) {
+        throw new IllegalStateException(
+            "gradient " + q + ": window " + a[q] + ", kernels " + g64[q] + ", " + g32[q]);
+      }
+    }
     for (int c = 0; c < d; c++) {
       double tol = 1e-3 * (1 + Math.abs(a[c]));
       if (Math.abs(a[c] - b[c]) > 1e-9 * (1 + Math.abs(a[c])) || Math.abs(a[c] - gF[c]) > tol) {
@@ -199,5 +232,21 @@ public class DenseGradientBenchmark {
     xt.mmuli(rNd, gNd);
     gNd.data().asNioFloat().get(gF);
     return loss;
+  }
+
+  @Benchmark
+  public double kernelF64() {
+    return k64.lossAndGradient(w, g64);
+  }
+
+  @Benchmark
+  public double kernelF32() {
+    return k32.lossAndGradient(w, g32);
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    k64.close();
+    k32.close();
   }
 }

@@ -49,6 +49,37 @@ class RefineServiceTest {
   }
 
   @Test
+  void denseLbfgsRefinementRunsTheNd4jKernel() throws Exception {
+    try (Http h = Http.start(Http.config(dir))) {
+      assertThat(
+              h.put(
+                      "/v1/models/e",
+                      "{\"kind\":\"dense\",\"dim\":32,\"refine\":{\"method\":\"lbfgs\"}}")
+                  .status())
+          .isEqualTo(201);
+      java.util.SplittableRandom r = new java.util.SplittableRandom(9);
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0; i < 2000; i++) {
+        sb.append("{\"features\":{\"vector\":[");
+        double z = 0;
+        for (int j = 0; j < 32; j++) {
+          double x = r.nextGaussian();
+          z += (j % 3 - 1) * 0.3 * x;
+          sb.append(j > 0 ? "," : "").append((float) x);
+        }
+        int y = r.nextDouble() < 1 / (1 + Math.exp(-z)) ? 1 : 0;
+        sb.append("]},\"label\":").append(y).append("}\n");
+      }
+      assertThat(h.ndjson("/v1/models/e/examples", sb.toString()).status()).isEqualTo(200);
+      assertThat(h.post("/v1/models/e/refine", null).status()).isEqualTo(202);
+      JsonNode done = awaitDone(h, "e", 1);
+      System.out.println("dense lbfgs refinement over HTTP: " + done);
+      assertThat(done.get("kernel").asText()).isEqualTo("nd4j");
+      assertThat(done.get("status").asText()).isIn("promoted", "rejected");
+    }
+  }
+
+  @Test
   void onDemandRefinementIsJudgedAndLiveCountIsKept() throws Exception {
     try (Http h = Http.start(Http.config(dir))) {
       assertThat(
@@ -62,6 +93,7 @@ class RefineServiceTest {
       JsonNode done = awaitDone(h, "r", 1);
       System.out.println("lbfgs refinement over HTTP: " + done);
       assertThat(done.get("status").asText()).isIn("promoted", "rejected");
+      assertThat(done.get("kernel").asText()).as("hashed, sparse window").isEqualTo("plain");
       assertThat(done.get("liveLoss").asDouble()).isPositive();
       assertThat(done.get("challengerLoss").isNumber()).isTrue();
       assertThat(done.get("promoted").asBoolean())

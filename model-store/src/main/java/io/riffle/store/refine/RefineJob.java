@@ -211,7 +211,14 @@ public final class RefineJob {
         switch (spec.method()) {
           case RefineSpec.SVRG ->
               String.format(java.util.Locale.ROOT, "l2 %.3g, lr %.3g", l2, svrgLr);
-          case RefineSpec.LBFGS -> String.format(java.util.Locale.ROOT, "l2 %.3g, %s", l2, l2How);
+          case RefineSpec.LBFGS ->
+              String.format(
+                  java.util.Locale.ROOT,
+                  "l2 %.3g, %s, kernel %s: %s",
+                  l2,
+                  l2How,
+                  kernelName,
+                  kernelReason);
           default -> spec.epochs() + " epochs";
         };
     String msg =
@@ -239,6 +246,7 @@ public final class RefineJob {
     return new RefineResult(
         better ? RefineStatus.PROMOTABLE : RefineStatus.REJECTED,
         spec.method(),
+        kernelName,
         copy,
         liveLoss,
         challengerLoss,
@@ -257,6 +265,7 @@ public final class RefineJob {
     return new RefineResult(
         RefineStatus.FAILED,
         spec.method(),
+        kernelName,
         null,
         liveLoss,
         Double.POSITIVE_INFINITY,
@@ -394,13 +403,23 @@ public final class RefineJob {
     if (!(set.weightSum() > 0)) {
       throw new Diverged("lbfgs: the training examples' weights sum to 0", 0);
     }
-    Lbfgs.Objective f = objective(set, l2);
-    Lbfgs opt = new Lbfgs(set.dimension(), spec.history());
-    Lbfgs.Outcome out = opt.minimize(f, weights, spec.l1(), spec.iterations(), spec.tolerance());
-    if (!Double.isFinite(out.value())) {
-      throw new Diverged("lbfgs: the objective at the live weights is " + out.value(), 0);
+    DenseGradientKernels.Choice choice;
+    try {
+      choice = DenseGradientKernels.choose(set, spec.kernel());
+    } catch (DenseGradientKernels.Unavailable e) {
+      throw new Diverged("lbfgs: " + e.getMessage(), 0);
     }
-    return out.iterations();
+    kernelName = choice.kernel().name();
+    kernelReason = choice.reason();
+    try (DenseGradientKernel kernel = choice.kernel()) {
+      Lbfgs.Objective f = objective(kernel, set.weightSum(), l2);
+      Lbfgs opt = new Lbfgs(set.dimension(), spec.history());
+      Lbfgs.Outcome out = opt.minimize(f, weights, spec.l1(), spec.iterations(), spec.tolerance());
+      if (!Double.isFinite(out.value())) {
+        throw new Diverged("lbfgs: the objective at the live weights is " + out.value(), 0);
+      }
+      return out.iterations();
+    }
   }
 
   /** The chosen multiplier of the matched L2 penalty and how it was chosen. */
@@ -475,6 +494,11 @@ public final class RefineJob {
     return wsum > 0 ? loss / wsum : Double.NaN;
   }
 
+  /** The kernel L-BFGS ran with ({@link RefineResult#kernel}) and why. */
+  private String kernelName = DenseGradientKernels.PLAIN;
+
+  private String kernelReason = "";
+
   /**
    * Inner optimizers whose step is a multiple of the gradient: their lr is chosen from the data.
    */
@@ -510,9 +534,14 @@ public final class RefineJob {
 
   /** {@code mean weighted loss + (l2/2)|w|^2} over {@code set}, L-BFGS's smooth part. */
   static Lbfgs.Objective objective(TrainingSet set, double l2) {
-    final double inv = 1 / set.weightSum();
+    return objective(DenseGradientKernel.plain(set), set.weightSum(), l2);
+  }
+
+  /** {@link #objective(TrainingSet, double)} through {@code kernel}. */
+  static Lbfgs.Objective objective(DenseGradientKernel kernel, double weightSum, double l2) {
+    final double inv = 1 / weightSum;
     return (w, grad) -> {
-      double loss = set.lossAndGradient(w, grad) * inv;
+      double loss = kernel.lossAndGradient(w, grad) * inv;
       double pen = 0;
       for (int i = 0; i < w.length; i++) {
         grad[i] = grad[i] * inv + l2 * w[i];

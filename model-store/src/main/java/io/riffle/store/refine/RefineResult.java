@@ -10,6 +10,8 @@ import io.riffle.store.learn.Model;
  *
  * @param status how the job ended
  * @param method the refinement method that ran
+ * @param kernel the full-batch gradient kernel L-BFGS ran with ({@code plain} or {@code nd4j},
+ *     {@link DenseGradientKernels}); {@code plain} for the other methods
  * @param challenger the refined copy, already continued over the tail (its window is the job's copy
  *     of the window), or null if {@link RefineStatus#FAILED}
  * @param liveLoss the live model's progressive loss on the tail as the window recorded it when the
@@ -32,6 +34,7 @@ import io.riffle.store.learn.Model;
 public record RefineResult(
     RefineStatus status,
     String method,
+    String kernel,
     Model challenger,
     double liveLoss,
     double challengerLoss,

@@ -61,6 +61,10 @@ import java.util.Map;
  *     tail is lower than the live model's by at least {@code minZ} standard errors of the paired
  *     per-example difference (a one-sided z test; 1.645 is the 5% level), finite and {@code >= 0};
  *     0 promotes any strictly lower loss; default {@value #DEFAULT_MIN_Z}
+ * @param kernel L-BFGS: the full-batch gradient kernel ({@link DenseGradientKernels}): {@code auto}
+ *     (the default) uses the ND4J kernel of {@code riffle-nd4j} when it is on the class path and
+ *     the window is dense and large enough, else the plain pass; {@code plain} always the plain
+ *     pass; {@code nd4j} the ND4J kernel, and the job fails if it cannot run
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RefineSpec(
@@ -80,7 +84,8 @@ public record RefineSpec(
     Double holdout,
     int parallelism,
     List<Double> l2Candidates,
-    double minZ) {
+    double minZ,
+    String kernel) {
 
   public static final String SVRG = "svrg";
   public static final String LBFGS = "lbfgs";
@@ -143,6 +148,11 @@ public record RefineSpec(
         throw new IllegalArgumentException("l2Candidates value " + c + " must be finite and > 0");
       }
     }
+    kernel = kernel == null ? DenseGradientKernels.AUTO : kernel.toLowerCase(Locale.ROOT);
+    if (!DenseGradientKernels.known(kernel)) {
+      throw new IllegalArgumentException(
+          "kernel \"" + kernel + "\" is unknown; expected auto, plain or nd4j");
+    }
     optimizer = optimizer == null ? "sgd" : optimizer.toLowerCase(Locale.ROOT);
     Map<String, Object> params =
         new LinkedHashMap<>(optimizerParams == null ? Map.of() : optimizerParams);
@@ -171,7 +181,7 @@ public record RefineSpec(
   public static RefineSpec of(String method) {
     return fromJson(
         method, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null);
+        null, null, null);
   }
 
   /** JSON creator: missing properties take their defaults. */
@@ -193,7 +203,8 @@ public record RefineSpec(
       @JsonProperty("holdout") Double holdout,
       @JsonProperty("parallelism") Integer parallelism,
       @JsonProperty("l2Candidates") List<Double> l2Candidates,
-      @JsonProperty("minZ") Double minZ) {
+      @JsonProperty("minZ") Double minZ,
+      @JsonProperty("kernel") String kernel) {
     return new RefineSpec(
         method,
         epochs == null ? DEFAULT_EPOCHS : epochs,
@@ -211,7 +222,8 @@ public record RefineSpec(
         holdout,
         parallelism == null ? DEFAULT_PARALLELISM : parallelism,
         l2Candidates,
-        minZ == null ? DEFAULT_MIN_Z : minZ);
+        minZ == null ? DEFAULT_MIN_Z : minZ,
+        kernel);
   }
 
   /** This spec with other optimizer parameters (of the inner or the named optimizer). */
@@ -233,7 +245,8 @@ public record RefineSpec(
         holdout,
         parallelism,
         l2Candidates,
-        minZ);
+        minZ,
+        kernel);
   }
 
   /** This spec with its penalties ({@code newL2} null: matched to the live model). */
@@ -255,7 +268,8 @@ public record RefineSpec(
         holdout,
         parallelism,
         l2Candidates,
-        minZ);
+        minZ,
+        kernel);
   }
 
   /** This spec with {@code epochs}. */
@@ -277,7 +291,31 @@ public record RefineSpec(
         holdout,
         parallelism,
         l2Candidates,
-        minZ);
+        minZ,
+        kernel);
+  }
+
+  /** This spec with gradient kernel preference {@code k} (auto, plain or nd4j). */
+  public RefineSpec withKernel(String k) {
+    return new RefineSpec(
+        method,
+        epochs,
+        updateFreq,
+        batchSize,
+        optimizer,
+        optimizerParams,
+        history,
+        iterations,
+        tolerance,
+        l2,
+        l1,
+        everyExamples,
+        everySeconds,
+        holdout,
+        parallelism,
+        l2Candidates,
+        minZ,
+        k);
   }
 
   /** True if the named-optimizer method is in use (neither SVRG nor L-BFGS). */

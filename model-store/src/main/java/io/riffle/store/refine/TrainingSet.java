@@ -127,7 +127,7 @@ public final class TrainingSet implements SparseGradientSource {
   }
 
   /** Sum of the example weights. */
-  double weightSum() {
+  public double weightSum() {
     return weightSum;
   }
 
@@ -144,8 +144,41 @@ public final class TrainingSet implements SparseGradientSource {
     return max;
   }
 
-  int width() {
+  /** Margins per example, the model kind's outputs. */
+  public int width() {
     return width;
+  }
+
+  /** The model kind. */
+  public ModelKind kind() {
+    return kind;
+  }
+
+  /** Stored features over all examples (CSR entries). */
+  public long storedFeatures() {
+    return off[n];
+  }
+
+  /** Label of example {@code i}. */
+  public double label(int i) {
+    return label[i];
+  }
+
+  /** Weight of example {@code i}. */
+  public double weight(int i) {
+    return weight[i];
+  }
+
+  /**
+   * Writes example {@code i} as a dense row over the active rows into {@code out[0, A)}: entry
+   * {@code a} is the sum of the example's values on active row {@code a} (0 where it has none). For
+   * kernels that stage a dense copy ({@link DenseGradientKernel.Factory#stage}).
+   */
+  public void denseRow(int i, float[] out) {
+    Arrays.fill(out, 0, rows.length, 0f);
+    for (int f = off[i]; f < off[i + 1]; f++) {
+      out[idx[f]] += val[f];
+    }
   }
 
   @Override

@@ -12,5 +12,10 @@
  * Vert.x here: the service schedules jobs by {@link
  * io.riffle.store.refine.RefineSpec#everyExamples} and {@link
  * io.riffle.store.refine.RefineSpec#everySeconds}.
+ *
+ * <p>L-BFGS's full-batch pass goes through a {@link io.riffle.store.refine.DenseGradientKernel}:
+ * the plain {@link io.riffle.store.refine.TrainingSet} sweep, or one found by {@link
+ * java.util.ServiceLoader} (the ND4J kernel of {@code riffle-nd4j}) when {@link
+ * io.riffle.store.refine.DenseGradientKernels} says it pays. This module itself never imports ND4J.
  */
 package io.riffle.store.refine;

@@ -411,7 +411,7 @@ class RefineTest {
     RefineResult one =
         RefineJob.refine(
             live, json.readValue("{\"method\":\"lbfgs\",\"l2Candidates\":[1]}", RefineSpec.class));
-    assertThat(one.message()).contains(", matched)").doesNotContain("chosen");
+    assertThat(one.message()).contains(", matched, kernel ").doesNotContain("chosen");
     RefineResult given =
         RefineJob.refine(
             live, json.readValue("{\"method\":\"lbfgs\",\"l2\":0.5}", RefineSpec.class));
@@ -438,6 +438,19 @@ class RefineTest {
   }
 
   @Test
+  void lbfgsShouldReportItsKernelAndFailWhenANamedOneIsMissing() {
+    Model live = trained(ftrl(1), 7, true, 1000);
+    RefineResult plain = RefineJob.refine(live, RefineSpec.of("lbfgs"));
+    assertThat(plain.kernel()).isEqualTo("plain");
+    assertThat(plain.message()).contains("kernel plain: sparse window");
+    RefineResult nd4j = RefineJob.refine(live, RefineSpec.of("lbfgs").withKernel("nd4j"));
+    assertThat(nd4j.status()).isEqualTo(RefineStatus.FAILED);
+    assertThat(nd4j.kernel()).isEqualTo("plain");
+    assertThat(nd4j.message()).contains("kernel nd4j requested").contains("riffle-nd4j");
+    assertThat(RefineJob.refine(live, RefineSpec.of("svrg")).kernel()).isEqualTo("plain");
+  }
+
+  @Test
   void specShouldRoundTripThroughJsonWithDefaults() throws Exception {
     ObjectMapper json = new ObjectMapper();
     RefineSpec min = json.readValue("{\"method\":\"svrg\"}", RefineSpec.class);
@@ -446,18 +459,22 @@ class RefineTest {
     assertThat(min.optimizerParams()).doesNotContainKey("learning_rate");
     assertThat(min.l2()).isNull();
     assertThat(min.updateFreq()).isEqualTo(RefineSpec.DEFAULT_UPDATE_FREQ);
+    assertThat(min.kernel()).isEqualTo("auto");
     RefineSpec full =
         json.readValue(
             "{\"method\":\"LBFGS\",\"history\":5,\"l1\":0.1,\"update_freq\":3,"
-                + "\"everyExamples\":10000,\"holdout\":0.2,\"minZ\":2.5}",
+                + "\"everyExamples\":10000,\"holdout\":0.2,\"minZ\":2.5,\"kernel\":\"ND4J\"}",
             RefineSpec.class);
     assertThat(full.method()).isEqualTo("lbfgs");
+    assertThat(full.kernel()).isEqualTo("nd4j");
     assertThat(full.updateFreq()).isEqualTo(3);
     assertThat(full.minZ()).isEqualTo(2.5);
     assertThat(min.minZ()).isEqualTo(RefineSpec.DEFAULT_MIN_Z);
     assertThat(json.readValue(json.writeValueAsString(full), RefineSpec.class)).isEqualTo(full);
     assertThatThrownBy(() -> json.readValue("{\"method\":\"newton\"}", RefineSpec.class))
         .hasMessageContaining("\"newton\"");
+    assertThatThrownBy(() -> json.readValue("{\"kernel\":\"cuda\"}", RefineSpec.class))
+        .hasMessageContaining("kernel \"cuda\"");
     assertThatThrownBy(() -> json.readValue("{\"holdout\":1.5}", RefineSpec.class))
         .hasMessageContaining("holdout=1.5");
     assertThatThrownBy(() -> json.readValue("{\"minZ\":-1}", RefineSpec.class))

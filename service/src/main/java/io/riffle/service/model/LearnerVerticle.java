@@ -268,6 +268,7 @@ public final class LearnerVerticle extends AbstractVerticle {
   }
 
   private void decide(Refinement r, RefineResult res) {
+    r.kernel = res.kernel();
     r.liveLoss = res.liveLoss();
     r.challengerLoss = res.challengerLoss();
     r.improvementZ = res.improvementZ();

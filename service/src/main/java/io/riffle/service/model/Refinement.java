@@ -12,6 +12,7 @@ public final class Refinement {
   final String id;
   final String method;
   volatile String status = "running";
+  volatile String kernel;
   volatile boolean promoted;
   volatile double liveLoss = Double.NaN;
   volatile double challengerLoss = Double.NaN;
@@ -36,6 +37,7 @@ public final class Refinement {
     m.put("id", id);
     m.put("method", method);
     m.put("status", status);
+    m.put("kernel", kernel);
     m.put("promoted", promoted);
     m.put("liveLoss", Double.isFinite(liveLoss) ? liveLoss : null);
     m.put("challengerLoss", Double.isFinite(challengerLoss) ? challengerLoss : null);
