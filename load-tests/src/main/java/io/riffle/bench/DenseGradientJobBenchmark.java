@@ -101,7 +101,10 @@ public class DenseGradientJobBenchmark {
             null,
             holdout,
             null,
-            kernel);
+            null,
+            null,
+            kernel,
+            null);
     RefineResult r = job();
     System.out.printf(
         "%ndim %d, kernel %s: %d training examples, %d steps, %s; %s%n",

@@ -102,13 +102,18 @@ class RefineServiceTest {
                   && done.get("improvementZ").asDouble() >= RefineSpec.DEFAULT_MIN_Z);
       assertThat(h.get("/v1/models/r").json().get("examples").asLong()).isEqualTo(4000);
       // the outcome is in the metrics too
+      // (recorded right after the list entry ends: poll with a deadline)
       String status = done.get("status").asText();
+      String counted =
+          "riffle_refinements_total{method=\"lbfgs\",model=\"r\",status=\"" + status + "\"} 1.0";
       String prom = h.get("/metrics").body();
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!prom.contains(counted) && System.nanoTime() < until) {
+        Thread.onSpinWait();
+        prom = h.get("/metrics").body();
+      }
       assertThat(prom)
-          .contains(
-              "riffle_refinements_total{method=\"lbfgs\",model=\"r\",status=\""
-                  + status
-                  + "\"} 1.0")
+          .contains(counted)
           .contains("riffle_refinement_duration_seconds_count{method=\"lbfgs\",model=\"r\"} 1")
           .contains("riffle_refinement_examples_replayed_total{model=\"r\"} 0.0");
 

@@ -161,7 +161,7 @@ public final class RefineJob {
     if (spec.l2() != null) {
       l2 = spec.l2();
       l2How = "given";
-    } else if (spec.method().equals(RefineSpec.LBFGS)
+    } else if (!spec.isOptimizerEpochs()
         && spec.l2Candidates().size() > 1
         && train >= 2 * holdout) {
       L2Choice c = searchL2(w, train - holdout, train, liveOpt);
@@ -210,7 +210,15 @@ public final class RefineJob {
     String settings =
         switch (spec.method()) {
           case RefineSpec.SVRG ->
-              String.format(java.util.Locale.ROOT, "l2 %.3g, lr %.3g", l2, svrgLr);
+              String.format(
+                  java.util.Locale.ROOT,
+                  "l2 %.3g, %s, lr %.3g, %s sampling",
+                  l2,
+                  l2How,
+                  svrgLr,
+                  spec.sampling().equals(RefineSpec.IMPORTANCE) && spec.batchSize() == 1
+                      ? "importance"
+                      : "uniform");
           case RefineSpec.LBFGS ->
               String.format(
                   java.util.Locale.ROOT,
@@ -287,10 +295,26 @@ public final class RefineJob {
     int dim = set.dimension();
     int b = spec.batchSize();
     Map<String, Object> user = new java.util.LinkedHashMap<>(spec.optimizerParams());
+    // importance sampling (one example per step): example i drawn with p_i = L_i / sum L, its
+    // variance-reduced difference scaled by 1 / (n p_i), so the safe step is 1 / mean L, not max
+    boolean importance = spec.sampling().equals(RefineSpec.IMPORTANCE) && b == 1;
+    double[] cdf = null;
+    double meanL = 0;
+    if (importance) {
+      int n = set.examples();
+      cdf = new double[n];
+      set.weightedSquaredNorms(cdf);
+      double c = smoothness(copy.kind());
+      double acc = 0;
+      for (int i = 0; i < n; i++) {
+        acc += c * cdf[i] + l2 + 1e-12;
+        cdf[i] = acc;
+      }
+      meanL = acc / n;
+    }
     if (SCALED_BY_DATA.contains(spec.optimizer())) {
-      user.putIfAbsent(
-          "learning_rate",
-          1 / (smoothness(copy.kind()) * set.maxWeightedSquaredNorm() + l2 + 1e-12));
+      double lmax = smoothness(copy.kind()) * set.maxWeightedSquaredNorm() + l2 + 1e-12;
+      user.putIfAbsent("learning_rate", 1 / (importance ? meanL : lmax));
     }
     user.putIfAbsent("wd", l2);
     Map<String, Object> hp = Svrg.innerHyperparams(user, b, 1);
@@ -309,6 +333,8 @@ public final class RefineJob {
     FullGradientAggregator agg = new InJvmFullGradientAggregator(participants);
     ExecutorService pool = participants > 1 ? Executors.newFixedThreadPool(participants) : null;
     long steps = 0;
+    int[] one = new int[1];
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(0x5eedL ^ startSequence);
     try {
       for (int e = 0; e < spec.epochs(); e++) {
         if (e % spec.updateFreq() == 0) {
@@ -316,10 +342,23 @@ public final class RefineJob {
           fullGradient(set, plan, snapshot, partial, agg, pool, mu);
           svrg.importState(new Svrg.SvrgState(true, snapshot, mu));
         }
-        for (int k = 0, n = plan.count(); k < n; k++) {
-          int[] ex = plan.batch(k);
-          svrg.innerStep(w, st, ex, ex.length);
-          steps++;
+        if (importance) {
+          int n = cdf.length;
+          double total = cdf[n - 1];
+          for (int k = 0; k < n; k++) {
+            int i = java.util.Arrays.binarySearch(cdf, rnd.nextDouble() * total);
+            i = i >= 0 ? Math.min(i + 1, n - 1) : -i - 1;
+            double li = cdf[i] - (i > 0 ? cdf[i - 1] : 0);
+            one[0] = i;
+            svrg.innerStep(w, st, one, 1, meanL / li);
+            steps++;
+          }
+        } else {
+          for (int k = 0, n = plan.count(); k < n; k++) {
+            int[] ex = plan.batch(k);
+            svrg.innerStep(w, st, ex, ex.length);
+            steps++;
+          }
         }
         svrg.endEpoch(w, st);
         String bad = checkWeights(weights);
@@ -426,13 +465,15 @@ public final class RefineJob {
   private record L2Choice(double multiplier, String account) {}
 
   /**
-   * Chooses L-BFGS's L2 penalty (a multiple of {@link #matchedL2}) on a validation split of the
-   * training part, so that the judge's tail plays no part in the choice: each candidate multiplier
-   * of {@link RefineSpec#l2Candidates}, strongest first, is fitted on window positions {@code [0,
-   * fitEnd)} (the first from zero weights, each next one from the previous solution: a
-   * regularisation path, and no live weight that learned the validation examples leaks in), then
-   * scored without learning on {@code [fitEnd, trainEnd)}, with weight 0 on rows the fit part never
-   * touches. The lowest validation loss wins; a tie keeps the stronger penalty.
+   * Chooses the L2 penalty of L-BFGS and SVRG (a multiple of {@link #matchedL2}) on a validation
+   * split of the training part, so that the judge's tail plays no part in the choice. The fits are
+   * L-BFGS's for both methods: they minimise the same objective, and L-BFGS gets there in a few
+   * dozen passes where SVRG's epochs may stop short. Each candidate multiplier of {@link
+   * RefineSpec#l2Candidates}, strongest first, is fitted on window positions {@code [0, fitEnd)}
+   * (the first from zero weights, each next one from the previous solution: a regularisation path,
+   * and no live weight that learned the validation examples leaks in), then scored without learning
+   * on {@code [fitEnd, trainEnd)}, with weight 0 on rows the fit part never touches. The lowest
+   * validation loss wins; a tie keeps the stronger penalty.
    */
   private L2Choice searchL2(ReplayWindow w, int fitEnd, int trainEnd, Optimizer liveOpt) {
     TrainingSet fit = TrainingSet.of(w, 0, fitEnd, copy.kind());

@@ -19,7 +19,8 @@ import java.util.Map;
  * @param method {@value #SVRG}, {@value #LBFGS}, or the name of any registered optimizer (run for
  *     {@code epochs} plain epochs over the window with its sparse steps); default {@value #SVRG}
  * @param epochs epochs of SVRG or of the named optimizer, {@code >= 1}; default {@value
- *     #DEFAULT_EPOCHS}
+ *     #DEFAULT_EPOCHS} (for SVRG with {@code updateFreq} 2 that is 30 passes over the window, about
+ *     what L-BFGS takes to converge there; 5 stopped well short on the SpamAssassin stream)
  * @param updateFreq SVRG: full-gradient refresh every {@code updateFreq} epochs, {@code >= 1};
  *     default {@value #DEFAULT_UPDATE_FREQ}
  * @param batchSize examples per inner step (SVRG) or per optimizer step, {@code >= 1}; default 1
@@ -42,7 +43,7 @@ import java.util.Map;
  *     RefineJob#matchedL2}): for FTRL {@code (beta/learning_rate + wd) / W}, the quadratic FTRL's
  *     closed form starts from, over {@code W}, the training part's summed example weight; for other
  *     optimizers {@code wd} if positive, else {@code 1/W} (a unit Gaussian prior); with null,
- *     L-BFGS searches multiples of it ({@code l2Candidates})
+ *     L-BFGS and SVRG search multiples of it ({@code l2Candidates})
  * @param l1 L-BFGS: L1 penalty {@code l1*|w|_1} on the mean loss, {@code >= 0}; {@code > 0}
  *     switches to OWL-QN; default 0
  * @param everyExamples trigger: run after this many learned examples, 0 for never; default 0
@@ -52,15 +53,19 @@ import java.util.Map;
  *     null for the window's own {@code holdoutFraction}
  * @param parallelism participants of the SVRG full-gradient pass, 1..256; default {@value
  *     #DEFAULT_PARALLELISM}
- * @param l2Candidates multipliers of the matched L2 penalty that L-BFGS chooses among when {@code
- *     l2} is null, on a validation split of the training part (its newest examples, as many as the
- *     tail; {@link RefineJob}); each {@code > 0} and finite, 1 to 8 of them; a single value is used
- *     as is, by SVRG too, which otherwise (never searching) uses the matched penalty; default
- *     {@code [10, 1, 0.1, 0.01]}
+ * @param l2Candidates multipliers of the matched L2 penalty that L-BFGS and SVRG choose among when
+ *     {@code l2} is null, by L-BFGS fits on a validation split of the training part (its newest
+ *     examples, as many as the tail; {@link RefineJob}); each {@code > 0} and finite, 1 to 8 of
+ *     them; a single value is used as is; default {@code [10, 1, 0.1, 0.01]}
  * @param minZ promotion rule: the challenger goes live only if its mean progressive loss on the
  *     tail is lower than the live model's by at least {@code minZ} standard errors of the paired
  *     per-example difference (a one-sided z test; 1.645 is the 5% level), finite and {@code >= 0};
  *     0 promotes any strictly lower loss; default {@value #DEFAULT_MIN_Z}
+ * @param sampling SVRG with {@code batchSize} 1: {@code uniform} (each epoch one pass in window
+ *     order) or {@code importance} (each inner step draws example {@code i} with probability
+ *     proportional to its smoothness {@code L_i}, scales its variance-reduced difference by {@code
+ *     1 / (n p_i)}, and the data-chosen learning rate is {@code 1 / mean L} instead of {@code 1 /
+ *     max L}); default {@value #DEFAULT_SAMPLING}
  * @param kernel L-BFGS: the full-batch gradient kernel ({@link DenseGradientKernels}): {@code auto}
  *     (the default) uses the ND4J kernel of {@code riffle-nd4j} when it is on the class path and
  *     the window is dense and large enough, else the plain pass; {@code plain} always the plain
@@ -85,11 +90,12 @@ public record RefineSpec(
     int parallelism,
     List<Double> l2Candidates,
     double minZ,
-    String kernel) {
+    String kernel,
+    String sampling) {
 
   public static final String SVRG = "svrg";
   public static final String LBFGS = "lbfgs";
-  public static final int DEFAULT_EPOCHS = 5;
+  public static final int DEFAULT_EPOCHS = 20;
   public static final int DEFAULT_UPDATE_FREQ = 2;
   public static final int DEFAULT_HISTORY = 10;
   public static final int DEFAULT_ITERATIONS = 100;
@@ -97,6 +103,9 @@ public record RefineSpec(
   public static final double DEFAULT_EVERY_SECONDS = 600;
   public static final int DEFAULT_PARALLELISM = 2;
   public static final double DEFAULT_MIN_Z = 1.0;
+  public static final String UNIFORM = "uniform";
+  public static final String IMPORTANCE = "importance";
+  public static final String DEFAULT_SAMPLING = IMPORTANCE;
   public static final List<Double> DEFAULT_L2_CANDIDATES = List.of(10.0, 1.0, 0.1, 0.01);
 
   /** Validates and normalises names to lower case. */
@@ -153,6 +162,11 @@ public record RefineSpec(
       throw new IllegalArgumentException(
           "kernel \"" + kernel + "\" is unknown; expected auto, plain or nd4j");
     }
+    sampling = sampling == null ? DEFAULT_SAMPLING : sampling.toLowerCase(Locale.ROOT);
+    if (!sampling.equals(UNIFORM) && !sampling.equals(IMPORTANCE)) {
+      throw new IllegalArgumentException(
+          "sampling \"" + sampling + "\" is unknown; expected uniform or importance");
+    }
     optimizer = optimizer == null ? "sgd" : optimizer.toLowerCase(Locale.ROOT);
     Map<String, Object> params =
         new LinkedHashMap<>(optimizerParams == null ? Map.of() : optimizerParams);
@@ -181,7 +195,7 @@ public record RefineSpec(
   public static RefineSpec of(String method) {
     return fromJson(
         method, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null);
+        null, null, null, null);
   }
 
   /** JSON creator: missing properties take their defaults. */
@@ -204,7 +218,8 @@ public record RefineSpec(
       @JsonProperty("parallelism") Integer parallelism,
       @JsonProperty("l2Candidates") List<Double> l2Candidates,
       @JsonProperty("minZ") Double minZ,
-      @JsonProperty("kernel") String kernel) {
+      @JsonProperty("kernel") String kernel,
+      @JsonProperty("sampling") String sampling) {
     return new RefineSpec(
         method,
         epochs == null ? DEFAULT_EPOCHS : epochs,
@@ -223,7 +238,8 @@ public record RefineSpec(
         parallelism == null ? DEFAULT_PARALLELISM : parallelism,
         l2Candidates,
         minZ == null ? DEFAULT_MIN_Z : minZ,
-        kernel);
+        kernel,
+        sampling);
   }
 
   /** This spec with other optimizer parameters (of the inner or the named optimizer). */
@@ -246,7 +262,8 @@ public record RefineSpec(
         parallelism,
         l2Candidates,
         minZ,
-        kernel);
+        kernel,
+        sampling);
   }
 
   /** This spec with its penalties ({@code newL2} null: matched to the live model). */
@@ -269,7 +286,8 @@ public record RefineSpec(
         parallelism,
         l2Candidates,
         minZ,
-        kernel);
+        kernel,
+        sampling);
   }
 
   /** This spec with {@code epochs}. */
@@ -292,7 +310,8 @@ public record RefineSpec(
         parallelism,
         l2Candidates,
         minZ,
-        kernel);
+        kernel,
+        sampling);
   }
 
   /** This spec with gradient kernel preference {@code k} (auto, plain or nd4j). */
@@ -315,7 +334,8 @@ public record RefineSpec(
         parallelism,
         l2Candidates,
         minZ,
-        k);
+        k,
+        sampling);
   }
 
   /** True if the named-optimizer method is in use (neither SVRG nor L-BFGS). */

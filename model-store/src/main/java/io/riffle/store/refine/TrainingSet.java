@@ -131,6 +131,17 @@ public final class TrainingSet implements SparseGradientSource {
     return weightSum;
   }
 
+  /** Writes {@code weight_i * |x_i|^2} of every example into {@code out[0, n)}. */
+  void weightedSquaredNorms(double[] out) {
+    for (int i = 0; i < n; i++) {
+      double sq = 0;
+      for (int f = off[i]; f < off[i + 1]; f++) {
+        sq += (double) val[f] * val[f];
+      }
+      out[i] = weight[i] * sq;
+    }
+  }
+
   /** {@code max_i weight_i * |x_i|^2} over the examples (0 if there are none). */
   double maxWeightedSquaredNorm() {
     double max = 0;

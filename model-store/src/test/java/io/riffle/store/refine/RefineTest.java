@@ -420,6 +420,35 @@ class RefineTest {
     assertThat(given.challengerLoss()).isGreaterThan(searched.challengerLoss());
   }
 
+  /**
+   * One example with a huge feature value sets {@code L_max}: SVRG's uniform safe step {@code 1 /
+   * L_max} then barely moves, while importance sampling steps at {@code 1 / mean L} and refines.
+   */
+  @Test
+  void importanceSamplingShouldKeepSvrgMovingWhenOneExampleHasAHugeNorm() throws Exception {
+    Model live = new Model("m", ftrl(1));
+    Stream s = new Stream(5, true);
+    for (int i = 0; i < N; i++) {
+      s.next();
+      if (i == 100) {
+        s.features.put("outlier", 1000.0);
+      }
+      live.learn(s.features, s.label, 1.0);
+    }
+    ObjectMapper json = new ObjectMapper();
+    RefineResult uniform =
+        RefineJob.refine(
+            live,
+            json.readValue("{\"method\":\"svrg\",\"sampling\":\"uniform\"}", RefineSpec.class));
+    RefineResult importance = RefineJob.refine(live, RefineSpec.of("svrg"));
+    System.out.printf(
+        "outlier, uniform: %s%noutlier, importance: %s%n", uniform.message(), importance.message());
+    assertThat(uniform.message()).contains("uniform sampling");
+    assertThat(importance.message()).contains("importance sampling");
+    assertThat(importance.challengerLoss()).isLessThan(uniform.challengerLoss());
+    assertThat(importance.promotable()).isTrue();
+  }
+
   @Test
   void pairedZShouldBeTheMeanDifferenceOverItsStandardError() {
     ReplayWindow w = new ReplayWindow(1 << 20, 0);
@@ -480,6 +509,9 @@ class RefineTest {
     assertThatThrownBy(() -> json.readValue("{\"minZ\":-1}", RefineSpec.class))
         .hasMessageContaining("minZ=-1");
     assertThat(min.l2Candidates()).isEqualTo(RefineSpec.DEFAULT_L2_CANDIDATES);
+    assertThat(min.sampling()).isEqualTo(RefineSpec.IMPORTANCE);
+    assertThatThrownBy(() -> json.readValue("{\"sampling\":\"stratified\"}", RefineSpec.class))
+        .hasMessageContaining("expected uniform or importance");
     assertThat(json.readValue("{\"l2Candidates\":[0.5]}", RefineSpec.class).l2Candidates())
         .containsExactly(0.5);
     assertThatThrownBy(() -> json.readValue("{\"l2Candidates\":[]}", RefineSpec.class))

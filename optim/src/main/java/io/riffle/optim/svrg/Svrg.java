@@ -327,6 +327,17 @@ public final class Svrg {
    * Updater} update of {@link Options#paramIndex}). Needs a snapshot ({@link #fullGradientPass}).
    */
   public void innerStep(Store w, ParamState st, int[] examples, int count) {
+    innerStep(w, st, examples, count, 1.0);
+  }
+
+  /**
+   * {@link #innerStep(Store, ParamState, int[], int)} with the variance-reduced difference scaled:
+   * {@code scale * (G_b(w) - G_b(w~)) + mu}. Non-uniform sampling (batch {@code b} drawn with
+   * probability {@code p_b}) keeps the step an unbiased estimate of the full gradient with {@code
+   * scale = 1 / (K * p_b)} for {@code K} batches (Xiao and Zhang, Prox-SVRG, 2014). With {@code
+   * scale = 1} it is bit for bit the uniform step.
+   */
+  public void innerStep(Store w, ParamState st, int[] examples, int count, double scale) {
     if (!hasSnapshot) {
       throw new IllegalStateException("no full-gradient pass has run yet");
     }
@@ -335,7 +346,13 @@ public final class Svrg {
     if (sparse == null) {
       source.batchGradient(w, examples, count, gw);
       source.batchGradient(snapshot, examples, count, gs);
-      varianceReduced(gw, gs, mu, gw, dim);
+      if (scale == 1.0) {
+        varianceReduced(gw, gs, mu, gw, dim);
+      } else {
+        for (int i = 0; i < dim; i++) {
+          gw[i] = scale * (gw[i] - gs[i]) + mu[i];
+        }
+      }
       updater.update(opt.paramIndex(), w, st, gw);
       return;
     }
@@ -368,8 +385,14 @@ public final class Svrg {
     }
     sparse.batchGradient(w, examples, count, coords, n, gw);
     sparse.batchGradient(snapshot, examples, count, coords, n, gs);
-    for (int m = 0; m < n; m++) {
-      gw[m] = (gw[m] - gs[m]) + mu[coords[m]];
+    if (scale == 1.0) {
+      for (int m = 0; m < n; m++) {
+        gw[m] = (gw[m] - gs[m]) + mu[coords[m]];
+      }
+    } else {
+      for (int m = 0; m < n; m++) {
+        gw[m] = scale * (gw[m] - gs[m]) + mu[coords[m]];
+      }
     }
     updater.step(ctx, w, st, gw, coords, n, 1, 0);
   }
