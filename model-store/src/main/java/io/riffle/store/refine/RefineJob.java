@@ -88,6 +88,7 @@ public final class RefineJob {
   private final long startSequence;
   private final long liveExamples;
   private boolean ran;
+  private volatile boolean cancelled;
 
   private RefineJob(Model copy, RefineSpec spec, long startSequence, long liveExamples) {
     this.copy = copy;
@@ -105,6 +106,20 @@ public final class RefineJob {
   /** {@link #prepare} then {@link #run}, for a caller that owns the model's only thread. */
   public static RefineResult refine(Model live, RefineSpec spec) {
     return prepare(live, spec).run();
+  }
+
+  /**
+   * Asks a running job to stop at its next epoch, iteration or candidate; it then ends {@link
+   * RefineStatus#FAILED} with a message saying so. Any thread; for a service that is stopping.
+   */
+  public void cancel() {
+    cancelled = true;
+  }
+
+  private void checkCancelled(long steps) {
+    if (cancelled) {
+      throw new Diverged("cancelled after " + steps + " steps (the service is stopping)", steps);
+    }
   }
 
   /** The spec. */
@@ -164,7 +179,12 @@ public final class RefineJob {
     } else if (!spec.isOptimizerEpochs()
         && spec.l2Candidates().size() > 1
         && train >= 2 * holdout) {
-      L2Choice c = searchL2(w, train - holdout, train, liveOpt);
+      L2Choice c;
+      try {
+        c = searchL2(w, train - holdout, train, liveOpt);
+      } catch (Diverged e) {
+        return failed(e.getMessage(), train, holdout, e.steps, t0, liveLoss);
+      }
       l2 = c.multiplier * matchedL2(liveOpt, set.weightSum());
       l2How = c.account;
     } else {
@@ -337,6 +357,7 @@ public final class RefineJob {
     java.util.SplittableRandom rnd = new java.util.SplittableRandom(0x5eedL ^ startSequence);
     try {
       for (int e = 0; e < spec.epochs(); e++) {
+        checkCancelled(steps);
         if (e % spec.updateFreq() == 0) {
           System.arraycopy(weights, 0, snapshot, 0, dim);
           fullGradient(set, plan, snapshot, partial, agg, pool, mu);
@@ -451,7 +472,12 @@ public final class RefineJob {
     kernelName = choice.kernel().name();
     kernelReason = choice.reason();
     try (DenseGradientKernel kernel = choice.kernel()) {
-      Lbfgs.Objective f = objective(kernel, set.weightSum(), l2);
+      Lbfgs.Objective plainF = objective(kernel, set.weightSum(), l2);
+      Lbfgs.Objective f =
+          (x, g) -> {
+            checkCancelled(0);
+            return plainF.valueAndGradient(x, g);
+          };
       Lbfgs opt = new Lbfgs(set.dimension(), spec.history());
       Lbfgs.Outcome out = opt.minimize(f, weights, spec.l1(), spec.iterations(), spec.tolerance());
       if (!Double.isFinite(out.value())) {
@@ -488,6 +514,9 @@ public final class RefineJob {
       try {
         lbfgs(fit, x, mult * base);
       } catch (Diverged e) {
+        if (cancelled) {
+          throw e;
+        }
         continue;
       }
       double v = staticLoss(w, fitEnd, trainEnd, fit, x, copy.kind());
@@ -611,6 +640,7 @@ public final class RefineJob {
     double[] g = new double[set.dimension()];
     long steps = 0;
     for (int e = 0; e < spec.epochs(); e++) {
+      checkCancelled((long) e * n);
       for (int from = 0; from < n; from += b) {
         int nc = set.sparseBatchGradient(weights, from, Math.min(n, from + b), coords, g);
         up.sparseUpdate(0, w, st, coords, nc, 1, g);

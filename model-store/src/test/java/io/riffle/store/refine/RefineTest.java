@@ -450,6 +450,26 @@ class RefineTest {
   }
 
   @Test
+  void aCancelledJobShouldFailAndLeaveTheLiveModelAlone() {
+    Model live = trained(ftrl(1), 3, true, 2000);
+    Store[] before = weightsOf(live);
+    for (String method : new String[] {"svrg", "lbfgs", "adagrad"}) {
+      RefineJob job = RefineJob.prepare(live, RefineSpec.of(method));
+      job.cancel();
+      RefineResult r = job.run();
+      assertThat(r.status()).as(method).isEqualTo(RefineStatus.FAILED);
+      assertThat(r.message()).as(method).contains("cancelled");
+      assertThat(r.challenger()).isNull();
+    }
+    Store[] after = weightsOf(live);
+    for (int i = 0; i < before.length; i++) {
+      for (int c = 0; c < before[i].length(); c++) {
+        assertThat(after[i].get(c)).isEqualTo(before[i].get(c));
+      }
+    }
+  }
+
+  @Test
   void pairedZShouldBeTheMeanDifferenceOverItsStandardError() {
     ReplayWindow w = new ReplayWindow(1 << 20, 0);
     for (int i = 0; i < 4; i++) {

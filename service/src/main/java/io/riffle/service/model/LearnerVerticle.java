@@ -102,8 +102,15 @@ public final class LearnerVerticle extends AbstractVerticle {
   }
 
   @Override
-  public void stop() {
+  public void stop(io.vertx.core.Promise<Void> done) {
     consumer.unregister();
+    // a refinement still running would complete onto a closed context: cancel it and wait
+    if (runningJob != null) {
+      runningJob.cancel();
+      runningDone.onComplete(ar -> done.complete());
+    } else {
+      done.complete();
+    }
   }
 
   private void handle(Message<Local> msg) {
@@ -201,6 +208,8 @@ public final class LearnerVerticle extends AbstractVerticle {
   // ------------------------------------------------------------------ refinement
 
   private Refinement running;
+  private RefineJob runningJob;
+  private io.vertx.core.Future<RefineResult> runningDone;
   private long lastRefineMillis;
   private long lastRefineExamples;
   private long refinementIds;
@@ -248,22 +257,22 @@ public final class LearnerVerticle extends AbstractVerticle {
       return r;
     }
     running = r;
+    runningJob = job;
     long t0 = System.nanoTime();
-    vertx
-        .executeBlocking(job::run, false)
-        .onComplete(
-            ar -> {
-              running = null;
-              r.durationMs = (System.nanoTime() - t0) / 1_000_000;
-              if (ar.failed()) {
-                LOG.error("model {}: refinement {} failed", rt.name(), r.id, ar.cause());
-                r.fail(String.valueOf(ar.cause()));
-              } else {
-                decide(r, ar.result());
-              }
-              metrics.refinementEnded(
-                  rt.name(), r.method, r.status, r.durationMs, r.examplesReplayed);
-            });
+    runningDone = vertx.executeBlocking(job::run, false);
+    runningDone.onComplete(
+        ar -> {
+          running = null;
+          runningJob = null;
+          r.durationMs = (System.nanoTime() - t0) / 1_000_000;
+          if (ar.failed()) {
+            LOG.error("model {}: refinement {} failed", rt.name(), r.id, ar.cause());
+            r.fail(String.valueOf(ar.cause()));
+          } else {
+            decide(r, ar.result());
+          }
+          metrics.refinementEnded(rt.name(), r.method, r.status, r.durationMs, r.examplesReplayed);
+        });
     return r;
   }
 
