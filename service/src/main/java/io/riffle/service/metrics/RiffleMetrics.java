@@ -108,20 +108,7 @@ public final class RiffleMetrics {
    */
   public void refinementEnded(
       String model, String method, String status, long durationMs, long replayed) {
-    String key = "riffle.refinements|" + model + '|' + method + '|' + status;
-    counters
-        .computeIfAbsent(
-            key,
-            k ->
-                track(
-                    model,
-                    Counter.builder("riffle.refinements")
-                        .description("refinement jobs ended, by outcome")
-                        .tag("model", model)
-                        .tag("method", method)
-                        .tag("status", status)
-                        .register(registry)))
-        .increment();
+    // the outcome counter last: a reader that sees it sees the duration and replay meters too
     track(
             model,
             Timer.builder("riffle.refinement.duration")
@@ -138,6 +125,20 @@ public final class RiffleMetrics {
                 .tag("model", model)
                 .register(registry));
     r.increment(replayed);
+    String key = "riffle.refinements|" + model + '|' + method + '|' + status;
+    counters
+        .computeIfAbsent(
+            key,
+            k ->
+                track(
+                    model,
+                    Counter.builder("riffle.refinements")
+                        .description("refinement jobs ended, by outcome")
+                        .tag("model", model)
+                        .tag("method", method)
+                        .tag("status", status)
+                        .register(registry)))
+        .increment();
   }
 
   /** A per-model gauge. */
