@@ -544,6 +544,31 @@ public final class RefineJob {
   static double staticLoss(
       ReplayWindow w, int from, int to, TrainingSet set, double[] x, ModelKind kind) {
     int width = kind.outputs();
+    return windowLoss(
+        w,
+        from,
+        to,
+        kind,
+        (row, j) -> {
+          int a = set.activeIndex(row);
+          return a >= 0 ? x[a * width + j] : 0;
+        },
+        new double[to - from]);
+  }
+
+  /** Output {@code j}'s weight of global row {@code row}. */
+  @FunctionalInterface
+  interface RowWeights {
+    double weight(int row, int j);
+  }
+
+  /**
+   * Mean weighted loss of window positions {@code [from, to)} under {@code weights}, nothing
+   * learned; each example's weighted loss goes into {@code each[p - from]}.
+   */
+  static double windowLoss(
+      ReplayWindow w, int from, int to, ModelKind kind, RowWeights weights, double[] each) {
+    int width = kind.outputs();
     double[] margin = new double[width];
     double loss = 0;
     double wsum = 0;
@@ -551,14 +576,13 @@ public final class RefineJob {
       java.util.Arrays.fill(margin, 0);
       int off = w.offset(p);
       for (int f = off; f < off + w.nnz(p); f++) {
-        int a = set.activeIndex(w.indices()[f]);
-        if (a >= 0) {
-          for (int j = 0; j < width; j++) {
-            margin[j] += w.values()[f] * x[a * width + j];
-          }
+        int row = w.indices()[f];
+        for (int j = 0; j < width; j++) {
+          margin[j] += w.values()[f] * weights.weight(row, j);
         }
       }
-      loss += kind.loss(margin, 0, w.label(p), w.weight(p));
+      each[p - from] = kind.loss(margin, 0, w.label(p), w.weight(p));
+      loss += each[p - from];
       wsum += w.weight(p);
     }
     return wsum > 0 ? loss / wsum : Double.NaN;
@@ -663,29 +687,10 @@ public final class RefineJob {
 
   /** {@link #holdoutLoss(Model, int, int)}, each example's weighted loss into {@code each}. */
   static double holdoutLoss(Model m, int from, int to, double[] each) {
-    ModelKind kind = m.kind();
-    int width = kind.outputs();
     ModelShard[] shards = m.shards();
     int s = shards.length;
-    ReplayWindow w = m.window();
-    double[] margin = new double[width];
-    double loss = 0;
-    double wsum = 0;
-    for (int p = from; p < to; p++) {
-      java.util.Arrays.fill(margin, 0);
-      int off = w.offset(p);
-      for (int f = off; f < off + w.nnz(p); f++) {
-        int row = w.indices()[f];
-        ModelShard sh = shards[row % s];
-        for (int j = 0; j < width; j++) {
-          margin[j] += w.values()[f] * sh.weight(row / s, j);
-        }
-      }
-      each[p - from] = kind.loss(margin, 0, w.label(p), w.weight(p));
-      loss += each[p - from];
-      wsum += w.weight(p);
-    }
-    return wsum > 0 ? loss / wsum : Double.NaN;
+    return windowLoss(
+        m.window(), from, to, m.kind(), (row, j) -> shards[row % s].weight(row / s, j), each);
   }
 
   /**
