@@ -301,11 +301,7 @@ public final class FeatureHasher {
         h.putUtf8(name, 0, name.length());
         h.putByte('=');
         h.putUtf8Lower(text, t[2 * i], t[2 * i + 1]);
-        if (merge) {
-          countDistinct(h.finish());
-        } else {
-          emit(name, h.finish(), 1.0f, slot, out);
-        }
+        textFeature(name, h.finish(), merge, slot, out);
         for (int n = 2; n <= ngram && i + n <= count; n++) {
           h.reset(seed);
           h.putUtf8(name, 0, name.length());
@@ -316,11 +312,7 @@ public final class FeatureHasher {
             }
             h.putUtf8Lower(text, t[2 * j], t[2 * j + 1]);
           }
-          if (merge) {
-            countDistinct(h.finish());
-          } else {
-            emit(name, h.finish(), 1.0f, slot, out);
-          }
+          textFeature(name, h.finish(), merge, slot, out);
         }
       }
       if (merge) {
@@ -328,6 +320,15 @@ public final class FeatureHasher {
       }
     } finally {
       clearDistinct();
+    }
+  }
+
+  /** One token or n-gram of a text field: emitted now ({@code count}) or counted to merge. */
+  private void textFeature(String name, int hash, boolean merge, int slot, SparseVector out) {
+    if (merge) {
+      countDistinct(hash);
+    } else {
+      emit(name, hash, 1.0f, slot, out);
     }
   }
 

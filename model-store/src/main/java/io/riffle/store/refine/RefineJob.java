@@ -160,12 +160,11 @@ public final class RefineJob {
     double[] liveEach = new double[holdout];
     double[] challengerEach = new double[holdout];
     double recordedLive = recordedLoss(w, train, size, liveEach);
-    double inSampleLive = holdoutLoss(copy, train, size, challengerEach);
     boolean recorded = !Double.isNaN(recordedLive);
+    // without recorded losses the in-sample ones stand in, example by example
+    double inSampleLive =
+        recorded ? holdoutLoss(copy, train, size) : holdoutLoss(copy, train, size, liveEach);
     double liveLoss = recorded ? recordedLive : inSampleLive;
-    if (!recorded) {
-      System.arraycopy(challengerEach, 0, liveEach, 0, holdout);
-    }
     // the live weights of every row the tail touches have learned from the tail: forget them, so
     // that neither the warm start nor rows the training part lacks carry the tail into the judge
     int forgotten = forgetTailRows(copy, w, train, size);
@@ -236,9 +235,7 @@ public final class RefineJob {
                   l2,
                   l2How,
                   svrgLr,
-                  spec.sampling().equals(RefineSpec.IMPORTANCE) && spec.batchSize() == 1
-                      ? "importance"
-                      : "uniform");
+                  svrgImportance ? "importance" : "uniform");
           case RefineSpec.LBFGS ->
               String.format(
                   java.util.Locale.ROOT,
@@ -310,6 +307,7 @@ public final class RefineJob {
   // ------------------------------------------------------------------ methods
 
   private double svrgLr = Double.NaN;
+  private boolean svrgImportance;
 
   private long svrg(TrainingSet set, double[] weights, double l2) {
     int dim = set.dimension();
@@ -318,22 +316,23 @@ public final class RefineJob {
     // importance sampling (one example per step): example i drawn with p_i = L_i / sum L, its
     // variance-reduced difference scaled by 1 / (n p_i), so the safe step is 1 / mean L, not max
     boolean importance = spec.sampling().equals(RefineSpec.IMPORTANCE) && b == 1;
-    double[] cdf = null;
-    double meanL = 0;
-    if (importance) {
-      int n = set.examples();
-      cdf = new double[n];
-      set.weightedSquaredNorms(cdf);
-      double c = smoothness(copy.kind());
-      double acc = 0;
-      for (int i = 0; i < n; i++) {
-        acc += c * cdf[i] + l2 + 1e-12;
-        cdf[i] = acc;
-      }
-      meanL = acc / n;
+    svrgImportance = importance;
+    // per-example smoothness L_i = c * weight_i * |x_i|^2 + l2, and its running sum for sampling
+    int n = set.examples();
+    double[] lip = new double[n];
+    set.weightedSquaredNorms(lip);
+    double c = smoothness(copy.kind());
+    double[] cdf = new double[n];
+    double acc = 0;
+    double lmax = 0;
+    for (int i = 0; i < n; i++) {
+      lip[i] = c * lip[i] + l2 + 1e-12;
+      lmax = Math.max(lmax, lip[i]);
+      acc += lip[i];
+      cdf[i] = acc;
     }
+    double meanL = acc / n;
     if (SCALED_BY_DATA.contains(spec.optimizer())) {
-      double lmax = smoothness(copy.kind()) * set.maxWeightedSquaredNorm() + l2 + 1e-12;
       user.putIfAbsent("learning_rate", 1 / (importance ? meanL : lmax));
     }
     user.putIfAbsent("wd", l2);
@@ -364,18 +363,15 @@ public final class RefineJob {
           svrg.importState(new Svrg.SvrgState(true, snapshot, mu));
         }
         if (importance) {
-          int n = cdf.length;
-          double total = cdf[n - 1];
           for (int k = 0; k < n; k++) {
-            int i = java.util.Arrays.binarySearch(cdf, rnd.nextDouble() * total);
+            int i = java.util.Arrays.binarySearch(cdf, rnd.nextDouble() * acc);
             i = i >= 0 ? Math.min(i + 1, n - 1) : -i - 1;
-            double li = cdf[i] - (i > 0 ? cdf[i - 1] : 0);
             one[0] = i;
-            svrg.innerStep(w, st, one, 1, meanL / li);
+            svrg.innerStep(w, st, one, 1, meanL / lip[i]);
             steps++;
           }
         } else {
-          for (int k = 0, n = plan.count(); k < n; k++) {
+          for (int k = 0, np = plan.count(); k < np; k++) {
             int[] ex = plan.batch(k);
             svrg.innerStep(w, st, ex, ex.length);
             steps++;
@@ -460,6 +456,13 @@ public final class RefineJob {
   }
 
   private long lbfgs(TrainingSet set, double[] weights, double l2) {
+    try (DenseGradientKernel kernel = kernelFor(set)) {
+      return lbfgs(kernel, set, weights, l2);
+    }
+  }
+
+  /** The gradient kernel for {@code set} under the spec's preference (recorded for the result). */
+  private DenseGradientKernel kernelFor(TrainingSet set) {
     if (!(set.weightSum() > 0)) {
       throw new Diverged("lbfgs: the training examples' weights sum to 0", 0);
     }
@@ -471,20 +474,23 @@ public final class RefineJob {
     }
     kernelName = choice.kernel().name();
     kernelReason = choice.reason();
-    try (DenseGradientKernel kernel = choice.kernel()) {
-      Lbfgs.Objective plainF = objective(kernel, set.weightSum(), l2);
-      Lbfgs.Objective f =
-          (x, g) -> {
-            checkCancelled(0);
-            return plainF.valueAndGradient(x, g);
-          };
-      Lbfgs opt = new Lbfgs(set.dimension(), spec.history());
-      Lbfgs.Outcome out = opt.minimize(f, weights, spec.l1(), spec.iterations(), spec.tolerance());
-      if (!Double.isFinite(out.value())) {
-        throw new Diverged("lbfgs: the objective at the live weights is " + out.value(), 0);
-      }
-      return out.iterations();
+    return choice.kernel();
+  }
+
+  /** L-BFGS from {@code weights} (overwritten) on {@code kernel}'s staging of {@code set}. */
+  private long lbfgs(DenseGradientKernel kernel, TrainingSet set, double[] weights, double l2) {
+    Lbfgs.Objective plainF = objective(kernel, set.weightSum(), l2);
+    Lbfgs.Objective f =
+        (x, g) -> {
+          checkCancelled(0);
+          return plainF.valueAndGradient(x, g);
+        };
+    Lbfgs opt = new Lbfgs(set.dimension(), spec.history());
+    Lbfgs.Outcome out = opt.minimize(f, weights, spec.l1(), spec.iterations(), spec.tolerance());
+    if (!Double.isFinite(out.value())) {
+      throw new Diverged("lbfgs: the objective at the live weights is " + out.value(), 0);
     }
+    return out.iterations();
   }
 
   /** The chosen multiplier of the matched L2 penalty and how it was chosen. */
@@ -510,21 +516,24 @@ public final class RefineJob {
     double best = Double.POSITIVE_INFINITY;
     double bestMult = cands.get(0);
     StringBuilder tried = new StringBuilder();
-    for (double mult : cands) {
-      try {
-        lbfgs(fit, x, mult * base);
-      } catch (Diverged e) {
-        if (cancelled) {
-          throw e;
+    // one staging of the fit part serves every candidate
+    try (DenseGradientKernel kernel = kernelFor(fit)) {
+      for (double mult : cands) {
+        try {
+          lbfgs(kernel, fit, x, mult * base);
+        } catch (Diverged e) {
+          if (cancelled) {
+            throw e;
+          }
+          continue;
         }
-        continue;
-      }
-      double v = staticLoss(w, fitEnd, trainEnd, fit, x, copy.kind());
-      tried.append(tried.length() == 0 ? "" : ", ");
-      tried.append(String.format(java.util.Locale.ROOT, "x%s %.4f", mult, v));
-      if (v < best) {
-        best = v;
-        bestMult = mult;
+        double v = staticLoss(w, fitEnd, trainEnd, fit, x, copy.kind());
+        tried.append(tried.length() == 0 ? "" : ", ");
+        tried.append(String.format(java.util.Locale.ROOT, "x%s %.4f", mult, v));
+        if (v < best) {
+          best = v;
+          bestMult = mult;
+        }
       }
     }
     return new L2Choice(

@@ -142,19 +142,6 @@ public final class TrainingSet implements SparseGradientSource {
     }
   }
 
-  /** {@code max_i weight_i * |x_i|^2} over the examples (0 if there are none). */
-  double maxWeightedSquaredNorm() {
-    double max = 0;
-    for (int i = 0; i < n; i++) {
-      double sq = 0;
-      for (int f = off[i]; f < off[i + 1]; f++) {
-        sq += (double) val[f] * val[f];
-      }
-      max = Math.max(max, weight[i] * sq);
-    }
-    return max;
-  }
-
   /** Margins per example, the model kind's outputs. */
   public int width() {
     return width;

@@ -105,9 +105,9 @@ public final class LearnerVerticle extends AbstractVerticle {
   public void stop(io.vertx.core.Promise<Void> done) {
     consumer.unregister();
     // a refinement still running would complete onto a closed context: cancel it and wait
-    if (runningJob != null) {
-      runningJob.cancel();
-      runningDone.onComplete(ar -> done.complete());
+    if (running != null) {
+      running.job().cancel();
+      running.done().onComplete(ar -> done.complete());
     } else {
       done.complete();
     }
@@ -207,9 +207,11 @@ public final class LearnerVerticle extends AbstractVerticle {
 
   // ------------------------------------------------------------------ refinement
 
-  private Refinement running;
-  private RefineJob runningJob;
-  private io.vertx.core.Future<RefineResult> runningDone;
+  /** The job in flight: its list entry, the job, and its completion on the worker pool. */
+  private record Running(
+      Refinement entry, RefineJob job, io.vertx.core.Future<RefineResult> done) {}
+
+  private Running running;
   private long lastRefineMillis;
   private long lastRefineExamples;
   private long refinementIds;
@@ -237,7 +239,7 @@ public final class LearnerVerticle extends AbstractVerticle {
    */
   private Refinement startRefinement() {
     if (running != null) {
-      return running;
+      return running.entry();
     }
     RefineSpec spec =
         rt.settings().refine() != null ? rt.settings().refine() : RefineSpec.of(RefineSpec.SVRG);
@@ -256,23 +258,23 @@ public final class LearnerVerticle extends AbstractVerticle {
       metrics.refinementEnded(rt.name(), r.method, r.status, 0, 0);
       return r;
     }
-    running = r;
-    runningJob = job;
     long t0 = System.nanoTime();
-    runningDone = vertx.executeBlocking(job::run, false);
-    runningDone.onComplete(
-        ar -> {
-          running = null;
-          runningJob = null;
-          r.durationMs = (System.nanoTime() - t0) / 1_000_000;
-          if (ar.failed()) {
-            LOG.error("model {}: refinement {} failed", rt.name(), r.id, ar.cause());
-            r.fail(String.valueOf(ar.cause()));
-          } else {
-            decide(r, ar.result());
-          }
-          metrics.refinementEnded(rt.name(), r.method, r.status, r.durationMs, r.examplesReplayed);
-        });
+    running = new Running(r, job, vertx.executeBlocking(job::run, false));
+    running
+        .done()
+        .onComplete(
+            ar -> {
+              running = null;
+              r.durationMs = (System.nanoTime() - t0) / 1_000_000;
+              if (ar.failed()) {
+                LOG.error("model {}: refinement {} failed", rt.name(), r.id, ar.cause());
+                r.fail(String.valueOf(ar.cause()));
+              } else {
+                decide(r, ar.result());
+              }
+              metrics.refinementEnded(
+                  rt.name(), r.method, r.status, r.durationMs, r.examplesReplayed);
+            });
     return r;
   }
 
